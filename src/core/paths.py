@@ -46,3 +46,16 @@ def resolve(data_dir: str | os.PathLike | None = None) -> Paths:
         Path(platformdirs.user_cache_dir(APP)),
         Path(config_env) if config_env else Path(platformdirs.user_config_dir(APP)),
     )
+
+
+def resolve_annotator(given: str | None = None) -> str:
+    """``--annotator`` wins, then ``NEWSREADER_ANNOTATOR``, then the OS user."""
+    name = (given or os.environ.get("NEWSREADER_ANNOTATOR") or "").strip()
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser() or "anonymous"
+    except Exception:  # no user database entry (containers)
+        return "anonymous"
