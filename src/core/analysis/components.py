@@ -1,0 +1,79 @@
+"""The single spaCy entry-point module for newsreader's pipeline components.
+
+spaCy imports every ``spacy_factories`` entry point each time a ``Language`` is
+created, so this module must import cheaply and never fail: it only defines
+small functions and imports the modules that register the other factories.
+Data files and heavy helpers load lazily, on first use of a component.
+
+Factories (all usable with ``nlp.add_pipe(NAME)`` in any English pipeline):
+
+``newsreader_paragraphs``   before "parser": sentences never cross a paragraph
+``newsreader_news_entities`` after "ner": news fixes + entity clusters
+``newsreader_quotes``        direct quotations and their speakers
+``newsreader_attribution``   attributed claims ("X said", "according to X")
+``newsreader_suggest``       last: a fact/quote/opinion suggestion per sentence
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .entities import make_news_entities  # noqa: F401  (registers the factory)
+from .suggest import make_suggest  # noqa: F401  (registers the factory)
+
+# Written by another engineer; may not exist yet in a working tree.
+try:  # pragma: no cover - depends on the tree
+    from .quotes import make_quotes  # noqa: F401
+except ImportError:  # pragma: no cover
+    make_quotes = None
+try:  # pragma: no cover
+    from .attribution import make_attribution  # noqa: F401
+except ImportError:  # pragma: no cover
+    make_attribution = None
+
+#: component names in pipeline order; "model" marks where the spaCy model's own pipes go
+ORDER = ("newsreader_paragraphs", "model", "newsreader_news_entities",
+         "newsreader_quotes", "newsreader_attribution", "newsreader_suggest")
+
+
+def registered() -> list[str]:
+    """The newsreader factories available in this process, in pipeline order."""
+    return [name for name in ORDER if name != "model" and Language.has_factory(name)]
+
+
+class ParagraphBoundaries:
+    """Mark a sentence start after every paragraph break ("\\n\\n").
+
+    Whitespace tokens never start a sentence (they stay at the end of the
+    sentence before them), so there are no whitespace-only sentences and a
+    sentence never spans two paragraphs. Other boundaries are left to the
+    parser/senter, which respects the preset values.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        brk = False   # a "\n\n" seen since the last non-space token
+        first = True
+        for tok in doc:
+            if tok.is_space:
+                if not first:
+                    tok.is_sent_start = False
+                if "\n\n" in tok.text or (tok.text.endswith("\n") and brk is None):
+                    brk = True
+                if tok.text.count("\n") >= 1 and tok.i > 0 and doc[tok.i - 1].whitespace_ == "\n":
+                    brk = True
+                continue
+            if first:
+                tok.is_sent_start = True
+                first = False
+            elif brk:
+                tok.is_sent_start = True
+            if "\n\n" in tok.whitespace_:
+                brk = True
+            else:
+                brk = False
+        return doc
+
+
+@Language.factory("newsreader_paragraphs")
+def make_paragraphs(nlp: Language, name: str) -> ParagraphBoundaries:
+    return ParagraphBoundaries()

@@ -1,0 +1,351 @@
+"""The SQLite connection layer: opening, pragmas, schema versions and migrations.
+
+Everything SQLite-specific lives here (PRAGMAs, ``BEGIN IMMEDIATE``, file
+checks). ``store.py`` speaks portable SQL through the small ``Backend``
+interface below, so a PostgreSQL backend only has to provide the same five
+methods and its own DDL.
+
+Schema versions (``PRAGMA user_version``):
+
+* v1: articles, annotations (unique per article/sentence/annotator),
+  events (append-only log).
+* v2: anchoring. ``annotations.orphaned`` flags labels whose sentence no longer
+  exists after re-segmentation; the unique key becomes partial (live rows
+  only) so an orphan never blocks a new label on the same index; an index on
+  events for undo/redo and one on annotations in export order.
+
+A migration runs inside one transaction with the version bump, so a crash
+mid-migration leaves the file at the old version, never half-migrated.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from .errors import StoreError
+
+BUSY_TIMEOUT_S = 15.0
+
+_V1 = [
+    """CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        date TEXT,
+        source TEXT,
+        url TEXT,
+        location TEXT,
+        author TEXT,
+        text TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        n_sentences INTEGER
+    )""",
+    """CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        sentence_index INTEGER NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        sentence TEXT NOT NULL,
+        label TEXT,
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        suggested_label TEXT,
+        suggestion_accepted INTEGER
+    )""",
+    "CREATE UNIQUE INDEX annotations_key ON annotations(article_id, sentence_index, annotator)",
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        sentence_index INTEGER,
+        kind TEXT NOT NULL,
+        label TEXT,
+        previous_label TEXT,
+        target INTEGER
+    )""",
+]
+
+_V2 = [
+    "ALTER TABLE annotations ADD COLUMN orphaned INTEGER NOT NULL DEFAULT 0",
+    "DROP INDEX annotations_key",
+    "CREATE UNIQUE INDEX annotations_live ON annotations(article_id, sentence_index, annotator) "
+    "WHERE orphaned = 0",
+    "CREATE INDEX annotations_order ON annotations(article_id, sentence_index, annotator)",
+    "CREATE INDEX events_history ON events(article_id, annotator, id)",
+]
+
+# MIGRATIONS[i] takes a database from version i to version i + 1.
+MIGRATIONS: list[list[str]] = [_V1, _V2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_HELP = "move it aside (nothing was changed) or pass --data-dir DIR to use another store"
+
+
+class Backend:
+    """The narrow interface ``Store`` needs from a database.
+
+    ``query`` yields rows lazily (a cursor, never ``fetchall``); ``write`` runs a
+    function inside one write transaction that is committed before it
+    returns. Parameters use ``?`` placeholders; a backend whose driver wants
+    ``%s`` rewrites them in ``_sql``.
+    """
+
+    path: Path
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        raise NotImplementedError
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        raise NotImplementedError
+
+    def write(self, fn: Callable[["Backend"], Any]) -> Any:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement inside ``write``; returns the new row id if any."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    """SQLite in WAL mode, ``synchronous=FULL``, one write transaction per call."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn = _connect(self.path)
+
+    # -- errors -----------------------------------------------------------
+    def _error(self, exc: BaseException) -> StoreError:
+        return _translate(self.path, exc)
+
+    # -- interface --------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[tuple]:
+        with self._lock:
+            try:
+                cur = self._conn.execute(sql, tuple(params))
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        try:
+            while True:
+                with self._lock:
+                    try:
+                        rows = cur.fetchmany(batch)
+                    except sqlite3.Error as exc:
+                        raise self._error(exc) from None
+                if not rows:
+                    return
+                yield from rows
+        finally:
+            cur.close()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, tuple(params)).fetchone()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = self._conn.execute(sql, tuple(params))
+        return cur.lastrowid
+
+    def write(self, fn: Callable[[Backend], Any]) -> Any:
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            try:
+                result = fn(self)
+                conn.execute("COMMIT")
+                return result
+            except BaseException as exc:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                if isinstance(exc, sqlite3.Error):
+                    raise self._error(exc) from None
+                raise
+
+    def executemany(self, sql: str, rows) -> None:
+        self._conn.executemany(sql, rows)
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+
+
+def _translate(path: Path, exc: BaseException) -> StoreError:
+    msg = str(exc).strip() or type(exc).__name__
+    low = msg.lower()
+    if "locked" in low or "busy" in low:
+        return StoreError(f"{path} is locked by another process; close the other newsreader "
+                          "and try again")
+    if "readonly" in low or "read-only" in low or "permission" in low:
+        return StoreError(f"{path} is read-only ({msg}); make it writable or pass --data-dir DIR")
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreError(f"{path} is not a readable newsreader database ({msg}); {_HELP}")
+    if "unable to open" in low:
+        return StoreError(f"cannot open {path} ({msg}); check that it is a writable file, "
+                          "or pass --data-dir DIR")
+    if "disk is full" in low or "disk i/o" in low:
+        return StoreError(f"cannot write {path} ({msg}); free some space or pass --data-dir DIR")
+    return StoreError(f"{path}: {msg}; {_HELP}")
+
+
+def _check_path(path: Path) -> None:
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"cannot create data directory {parent}: a file is in the way; "
+                         "move it or pass --data-dir DIR") from None
+    except NotADirectoryError:
+        raise StoreError(f"cannot create data directory {parent}: part of the path is a file; "
+                         "pass --data-dir DIR") from None
+    except PermissionError:
+        raise StoreError(f"cannot create data directory {parent}: permission denied; "
+                         "pass --data-dir DIR") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create data directory {parent}: {exc.strerror or exc}; "
+                         "pass --data-dir DIR") from None
+    if not parent.is_dir():
+        raise StoreError(f"cannot use data directory {parent}: it is not a directory; "
+                         "pass --data-dir DIR")
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file; {_HELP}")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"cannot read {path}: permission denied; fix its permissions "
+                             "or pass --data-dir DIR")
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{path} is read-only; make it writable or pass --data-dir DIR")
+        _check_header(path)
+    elif not os.access(parent, os.W_OK):
+        raise StoreError(f"cannot create {path}: the directory is not writable; "
+                         "pass --data-dir DIR")
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite touches it."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}; {_HELP}") from None
+    if not head:
+        return  # an empty file is an empty database
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise StoreError(f"{path} is not a newsreader database (not an SQLite file); {_HELP}")
+
+
+def _header_claims_more_than_file(path: Path) -> bool:
+    """True when page 1 says the database is longer than the file (a truncated copy).
+
+    Only trusted when SQLite itself would trust the in-header size (the
+    version-valid-for number equals the change counter).
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if len(head) < 100:
+        return False
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    n_pages = int.from_bytes(head[28:32], "big")
+    valid = head[24:28] == head[92:96]
+    return valid and n_pages > 0 and n_pages * page_size > size
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    _check_path(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _translate(path, exc) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        # reading the schema proves the file is a database before anything is written
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
+                             f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
+        if _header_claims_more_than_file(path):
+            problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if problems and problems[0] != "ok":
+                raise StoreError(f"{path} is damaged (database disk image is malformed: "
+                                 f"{problems[0]}); {_HELP}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode}); "
+                             "use a local disk or pass --data-dir DIR")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, path)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _translate(path, exc) from None
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database to ``target``; each step in its own transaction."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= target:
+                conn.execute("COMMIT")
+                return version
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def create_at_version(path: Path, version: int) -> None:
+    """Create a database at an older schema version (for migration tests and tools)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn, path, target=version)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain connection without migrations (for inspection in tests and tools)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        yield conn
+    finally:
+        conn.close()
