@@ -293,7 +293,11 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
                              f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
         if _header_claims_more_than_file(path):
-            problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+            # maybe truncated, maybe another process mid-checkpoint: let SQLite decide
+            try:
+                problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+            except sqlite3.DatabaseError as exc:
+                problems = (str(exc),)
             if problems and problems[0] != "ok":
                 raise StoreError(f"{path} is damaged (database disk image is malformed: "
                                  f"{problems[0]}); {_HELP}")
