@@ -226,6 +226,25 @@ class Store:
                "FROM articles ORDER BY added_at DESC, title, id")
         return [ArticleSummary(*row) for row in self._db.query(sql, params)]
 
+    def articles_with_url(self, url: str) -> list[str]:
+        """Ids of articles whose ``url`` or ``location`` is exactly ``url`` (library dedup)."""
+        return [r[0] for r in self._db.query(
+            "SELECT id FROM articles WHERE url = ? OR location = ? ORDER BY added_at, id",
+            (url, url))]
+
+    def remove_article(self, article_id: str) -> bool:
+        """Delete an article with its labels (orphans too) and its event history, in one
+        transaction. Returns False when the id is unknown. Callers decide whether
+        labels may be lost (``newsreader remove`` refuses without ``--force``)."""
+        def fn(db: Backend) -> bool:
+            if db.query_one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is None:
+                return False
+            db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            return True
+        return self._db.write(fn)
+
     # -- labels -----------------------------------------------------------
     def _live(self, db: Backend, article_id: str, index: int, annotator: str) -> tuple | None:
         return db.query_one(
