@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -279,42 +280,56 @@ def _header_claims_more_than_file(path: Path) -> bool:
 
 def _connect(path: Path) -> sqlite3.Connection:
     _check_path(path)
-    try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                               check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise _translate(path, exc) from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        # reading the schema proves the file is a database before anything is written
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
-                             f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
-        if _header_claims_more_than_file(path):
-            # maybe truncated, maybe another process mid-checkpoint: let SQLite decide
-            try:
-                problems = conn.execute("PRAGMA quick_check(1)").fetchone()
-            except sqlite3.DatabaseError as exc:
-                problems = (str(exc),)
-            if problems and problems[0] != "ok":
-                raise StoreError(f"{path} is damaged (database disk image is malformed: "
-                                 f"{problems[0]}); {_HELP}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode}); "
-                             "use a local disk or pass --data-dir DIR")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn, path)
-    except StoreError:
-        conn.close()
-        raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise _translate(path, exc) from None
-    return conn
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise _translate(path, exc) from None
+        try:
+            _setup(conn, path)
+            return conn
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            # another process creating or migrating the same file: SQLite does not
+            # call the busy handler for every lock taken while opening, so retry
+            low = str(exc).lower()
+            if ("locked" in low or "busy" in low) and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+                continue
+            raise _translate(path, exc) from None
+
+
+def _setup(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    # reading the schema proves the file is a database before anything is written
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
+                         f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
+    if _header_claims_more_than_file(path):
+        # maybe truncated, maybe another process mid-checkpoint: let SQLite decide
+        try:
+            problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            problems = (str(exc),)
+        if problems and problems[0] != "ok":
+            raise StoreError(f"{path} is damaged (database disk image is malformed: "
+                             f"{problems[0]}); {_HELP}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode}); "
+                         "use a local disk or pass --data-dir DIR")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn, path)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> int:
