@@ -18,6 +18,9 @@ from .errors import NewsreaderError
 # subcommand name -> module in newsreader.core.commands
 COMMANDS = {
     "analyze": "analyze",
+    "export": "export",
+    "import": "import_",
+    "stats": "stats",
 }
 
 

@@ -1,0 +1,53 @@
+"""``newsreader export``: labels to CSV (stdout), JSONL (stdout) or a spaCy DocBin."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import add_common
+from ..errors import InputError, UsageError
+from ..models import LABELS
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export", help="write labels as CSV, JSONL or a spaCy DocBin",
+        description="Write every label in the store (orphaned ones included, flagged) as CSV "
+        "(default) or JSONL to stdout, or to --output FILE. The spacy format writes a DocBin "
+        "for training a text classifier and needs --output. --annotator, --article and "
+        "--label select; by default everyone's labels are exported. Columns: docs/schema.md.")
+    p.add_argument("--format", choices=("csv", "jsonl", "spacy"), default="csv")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (replaced atomically) "
+                   "instead of stdout")
+    p.add_argument("--article", metavar="ID", help="only this article")
+    p.add_argument("--label", choices=LABELS, help="only this label")
+    add_common(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import paths
+    from ..export import export
+    from ..store import Store
+
+    output = Path(args.output) if args.output else None
+    if args.format == "spacy" and output is None:
+        raise UsageError("export --format spacy needs --output FILE.spacy")
+    if output is not None:
+        if output.is_dir():
+            raise InputError(f"{output} is a directory; give a file name for --output")
+        parent = output.parent if str(output.parent) else Path(".")
+        if not parent.is_dir():
+            raise InputError(f"cannot write {output}: directory {parent} does not exist")
+    with Store.open(paths.resolve(args.data_dir).db) as store:
+        rows = store.iter_export(annotator=args.annotator or None, article_id=args.article,
+                                 label=args.label)
+        try:
+            n = export(rows, args.format, output, stdout=sys.stdout.buffer)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise InputError(f"cannot write {output or 'stdout'}: {exc.strerror or exc}") from None
+    if output is not None:
+        print(f"newsreader: wrote {n} label{'s' if n != 1 else ''} to {output}", file=sys.stderr)
+    return 0
