@@ -51,26 +51,18 @@ class ParagraphBoundaries:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        brk = False   # a "\n\n" seen since the last non-space token
-        first = True
+        text = doc.text
+        prev_end = -1   # end char of the previous non-space token
         for tok in doc:
             if tok.is_space:
-                if not first:
+                if prev_end >= 0:
                     tok.is_sent_start = False
-                if "\n\n" in tok.text or (tok.text.endswith("\n") and brk is None):
-                    brk = True
-                if tok.text.count("\n") >= 1 and tok.i > 0 and doc[tok.i - 1].whitespace_ == "\n":
-                    brk = True
                 continue
-            if first:
+            if prev_end < 0:
                 tok.is_sent_start = True
-                first = False
-            elif brk:
+            elif "\n\n" in text[prev_end:tok.idx]:
                 tok.is_sent_start = True
-            if "\n\n" in tok.whitespace_:
-                brk = True
-            else:
-                brk = False
+            prev_end = tok.idx + len(tok.text)
         return doc
 
 

@@ -1,0 +1,638 @@
+"""Named entities corrected for news, and entity clusters.
+
+``newsreader_news_entities`` runs after spaCy's "ner" and does two things.
+
+1. News fixes (in this order):
+   * a trailing possessive ("Al-Shaibani’s") is trimmed off an entity span;
+   * wire agencies and outlets from ``data/news_orgs.txt`` (SANA, AFP, Reuters,
+     Global Times…) become ORG wherever they occur, unless the same document
+     names a person with that surname ("Michael Bloomberg");
+   * an acronym defined in the text as "Long Name (LN)" makes the long name an
+     entity (ORG unless the model gave it another non-PERSON label) and every
+     later "LN" the same kind of entity, in the same cluster;
+   * a single-word ORG/PRODUCT/… entity that is the surname of a person named
+     in full elsewhere in the document ("Sharaa" vs "Ahmed al-Sharaa") becomes
+     PERSON, and an untagged capitalised token equal to such a surname becomes
+     a PERSON entity.
+2. Clusters: one per real person / organisation / place (see
+   :func:`cluster_entities`). Sets ``Doc._.nr_clusters`` (list of
+   ``models.Cluster``, doc-relative offsets), ``Doc._.nr_ent_cluster``
+   ({(start_char, end_char): cluster id}) and ``Doc._.nr_aliases`` (pairs of
+   normalised names the text declares equal, e.g. an acronym and its long
+   form; the pipeline uses them to re-cluster long articles analysed in
+   chunks).
+
+Everything here is plain string work over the entities (a few dozen per
+article) plus one pass over the tokens, so the component costs little next to
+the statistical model.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..models import Cluster
+
+Doc.set_extension("nr_clusters", default=None, force=True)
+Doc.set_extension("nr_ent_cluster", default=None, force=True)
+Doc.set_extension("nr_aliases", default=None, force=True)
+
+#: labels that get clusters (numbers, dates and amounts do not)
+CLUSTER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT",
+                            "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+#: wrong labels that evidence of a person may overturn
+_RELABEL_TO_PERSON = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
+
+#: name particles written as separate words ("bin Salman", "van der Leyen")
+PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "ben", "de", "da", "di", "del",
+                       "della", "der", "den", "van", "von", "le", "la", "du", "dos", "das",
+                       "ter", "ten", "y"})
+#: Arabic article written with a hyphen, including sun-letter assimilation
+_HYPHEN_PARTICLE = re.compile(r"^(al|el|ul|as|ash|ad|adh|at|ath|az|an|ar|ibn|bin)-(?=\w)")
+#: titles dropped from the front of a person mention
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "vice", "prime", "minister", "pm", "sen", "senator", "rep", "representative",
+    "gov", "governor", "gen", "general", "col", "colonel", "capt", "captain", "lt", "sgt",
+    "rev", "reverend", "fr", "father", "sheikh", "shaikh", "king", "queen", "prince",
+    "princess", "pope", "chancellor", "judge", "justice", "mayor", "secretary", "ambassador",
+    "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "ceo", "coach",
+    "st", "saint", "emir", "crown", "former", "late", "foreign", "defense", "defence",
+})
+_POSSESSIVE = re.compile(r"(?<=\w)['’](s|S)?$")
+_VOWELS = re.compile(r"[aeiouy]")
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&]*[A-Z][a-z]?|[A-Z](?:\.[A-Z])+\.?)\s*\)")
+_WORD = re.compile(r"[\w][\w’'.&-]*")
+_FUNCTION_WORDS = frozenset({"and", "of", "for", "the", "de", "des", "du", "la", "le", "on",
+                             "in", "at", "to", "&", "al", "el", "a", "an"})
+
+
+# ---------------------------------------------------------------- data files
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("newsreader.core.analysis").joinpath("data", name).read_text("utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def news_org_names() -> tuple[str, ...]:
+    """Names of wire agencies and outlets (``data/news_orgs.txt``)."""
+    return tuple(dict.fromkeys(_data_lines("news_orgs.txt")))
+
+
+@lru_cache(maxsize=1)
+def alias_groups() -> dict[str, int]:
+    """Normalised name -> alias group number (``data/aliases.txt``)."""
+    groups: dict[str, int] = {}
+    for i, line in enumerate(_data_lines("aliases.txt")):
+        for name in line.split("|"):
+            key = norm_key(name)
+            if key:
+                groups.setdefault(key, i)
+    return groups
+
+
+# ---------------------------------------------------------------- normalising
+def _fold(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("–", "-")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def strip_possessive(text: str) -> str:
+    return _POSSESSIVE.sub("", text.strip())
+
+
+def norm_key(text: str) -> str:
+    """Comparison key for a non-person name: case, accents, dots, "the", possessive."""
+    t = _fold(strip_possessive(text))
+    t = t.replace(".", "")
+    t = re.sub(r"^the\s+", "", t)
+    t = re.sub(r"[^\w&'-]+", " ", t)
+    return " ".join(t.split())
+
+
+def display_name(text: str, label: str) -> str:
+    """A mention as a name: no leading "the", possessive or (for people) title."""
+    t = strip_possessive(" ".join(text.split()))
+    t = re.sub(r"^(the|The|THE)\s+", "", t)
+    if label == "PERSON":
+        words = t.split()
+        while len(words) > 1 and _fold(words[0]).rstrip(".") in HONORIFICS:
+            words.pop(0)
+        t = " ".join(words)
+    return t
+
+
+def person_core(text: str) -> tuple[tuple[str, ...], bool]:
+    """The name tokens of a person mention, without titles and particles.
+
+    Returns (tokens, has_particle): "Mr. Al-Shaibani’s" -> (("shaibani",), True);
+    "Asaad Hassan al-Shaibani" -> (("asaad", "hassan", "shaibani"), True).
+    """
+    words = _fold(strip_possessive(text)).split()
+    while len(words) > 1 and words[0].rstrip(".") in HONORIFICS:
+        words.pop(0)
+    core: list[str] = []
+    particle = False
+    for w in words:
+        w = w.strip(".,;:'\"()")
+        if not w:
+            continue
+        if w in PARTICLES:
+            particle = True
+            continue
+        m = _HYPHEN_PARTICLE.match(w)
+        if m:
+            particle = True
+            w = w[m.end():]
+        w = w.replace("'", "")
+        if w:
+            core.append(w)
+    return tuple(core), particle
+
+
+def skeleton(token: str) -> str:
+    """First letter + consonants, doubled letters collapsed: "assad"/"asaad" -> "asd".
+
+    Transliterations of one name mostly differ in vowels and doubling
+    (Shaibani/Shaybani, Sharaa/Shara/Shura, Mohammed/Muhammad).
+    """
+    s = re.sub(r"[^a-z]", "", token)
+    if not s:
+        return ""
+    s = s[0] + _VOWELS.sub("", s[1:])
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def token_match(a: str, b: str) -> int:
+    """2 = same name token, 1 = a spelling variant, 0 = different."""
+    if a == b:
+        return 2
+    if len(a) < 3 or len(b) < 3:
+        return 0
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb and len(sa) >= 3:
+        return 1
+    if min(len(a), len(b)) >= 8:
+        from rapidfuzz.fuzz import ratio
+        if ratio(a, b) >= 92:
+            return 1
+    return 0
+
+
+def _initial_match(a: str, b: str) -> bool:
+    return (len(a) == 1 or len(b) == 1) and a[0] == b[0]
+
+
+def _full_compatible(f: tuple[str, ...], g: tuple[str, ...]) -> int:
+    """Do two full names (>= 2 tokens each) name the same person? 0/1/2 like token_match."""
+    last = token_match(f[-1], g[-1])
+    if not last:
+        return 0
+    first = token_match(f[0], g[0])
+    if first or _initial_match(f[0], g[0]):
+        return min(last, first or 1)
+    short, long_ = (f, g) if len(f) <= len(g) else (g, f)
+    j = 0
+    for tok in short:  # the shorter name's tokens appear in order in the longer one
+        while j < len(long_) and not token_match(tok, long_[j]):
+            j += 1
+        if j == len(long_):
+            return 0
+        j += 1
+    return 1
+
+
+# ---------------------------------------------------------------- clustering
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _canonical(items: list[tuple[int, int, str, str]], size) -> str:
+    """Longest form (by ``size``), then the most frequent spelling, then the first."""
+    forms: dict[str, list] = {}
+    for s, e, text, label in items:
+        name = display_name(text, label)
+        if name:
+            forms.setdefault(name, []).append(s)
+    if not forms:
+        return items[0][2]
+    return max(forms, key=lambda n: (size(n), len(forms[n]), -min(forms[n])))
+
+
+def _cluster_people(people: list[tuple[int, int, str, str]]) -> list[list[int]]:
+    """Group person mentions (indexes into ``people``)."""
+    cores = [person_core(p[2]) for p in people]
+    full = [i for i, (c, _) in enumerate(cores) if len(c) >= 2]
+    short = [i for i, (c, _) in enumerate(cores) if len(c) == 1]
+
+    # 1. full names: longest forms first, each joins the first compatible group
+    freq = Counter(cores[i][0] for i in full)
+    first_pos: dict[tuple, int] = {}
+    for i in full:
+        first_pos.setdefault(cores[i][0], people[i][0])
+    forms = sorted(freq, key=lambda f: (-len(f), -freq[f], first_pos[f]))
+    groups: list[list[tuple[str, ...]]] = []
+    form_group: dict[tuple[str, ...], int] = {}
+    for f in forms:
+        best, best_q = None, 0
+        for gi, g in enumerate(groups):
+            q = max(_full_compatible(f, h) for h in g)
+            if q > best_q:
+                best, best_q = gi, q
+        if best is None:
+            groups.append([f])
+            form_group[f] = len(groups) - 1
+        else:
+            groups[best].append(f)
+            form_group[f] = best
+    members: list[list[int]] = [[] for _ in groups]
+    for i in full:
+        members[form_group[cores[i][0]]].append(i)
+
+    # 2. one-word mentions: the best compatible full name, nearest first
+    group_mentions = [[people[i] for i in m] for m in members]
+    leftovers: list[int] = []
+    for i in short:
+        (tok,), particle = cores[i]
+        start = people[i][0]
+        cands = []
+        for gi, g in enumerate(groups):
+            q: float = max(token_match(tok, f[-1]) for f in g)
+            if not q and not particle and any(len(f) == 2 and tok == f[0] for f in g):
+                q = 0.5  # family name first ("Wang" for "Wang Yi")
+            if q:
+                dists = [start - m[1] if m[1] <= start else 10**7 + m[0] - start
+                         for m in group_mentions[gi]]
+                cands.append((q, -min(dists), len(group_mentions[gi]), gi))
+        if cands:
+            members[max(cands)[-1]].append(i)
+        else:
+            leftovers.append(i)
+
+    # 3. one-word mentions with no full name: group equal / variant spellings
+    short_groups: list[tuple[str, list[int]]] = []
+    counts = Counter(cores[i][0][0] for i in leftovers)
+    for i in sorted(leftovers, key=lambda i: (-counts[cores[i][0][0]], people[i][0])):
+        tok = cores[i][0][0]
+        for gtok, gm in short_groups:
+            if token_match(tok, gtok):
+                gm.append(i)
+                break
+        else:
+            short_groups.append((tok, [i]))
+    return [m for m in members if m] + [gm for _, gm in short_groups]
+
+
+def cluster_entities(
+    ents: Sequence[tuple[int, int, str, str]],
+    aliases: Iterable[tuple[str, str]] = (),
+) -> tuple[list[Cluster], dict[tuple[int, int], int]]:
+    """Cluster entity mentions given as (start, end, text, label).
+
+    * PERSON: full names (two or more name tokens after dropping titles and
+      particles such as al-/bin/de/van) are one person when their last tokens
+      match and their first tokens match, are initials of each other, or the
+      shorter name's tokens occur in order in the longer one. A one-word
+      mention ("Shaibani", "al-Shaybani", "Mr. Al-Shaibani’s") joins the full
+      name whose surname it matches (exactly before a spelling variant, then
+      the nearest preceding mention, then the most frequent); a two-word name
+      without particles may also be referred to by its first word ("Wang" for
+      "Wang Yi"). Spelling variants are tokens with the same consonant
+      skeleton. "Assad" never joins "Assad al-Shaibani": a first name is not a
+      surname.
+    * Other labels: same normalised name (case, accents, dots, "the",
+      possessive), names in one line of ``data/aliases.txt``, the declared
+      ``aliases`` pairs (acronyms), or near-identical long names
+      (rapidfuzz ratio >= 94, 12+ characters).
+
+    Returns clusters (ids in order of first mention; canonical name = the
+    longest form, then the most frequent spelling) and {(start, end): id}.
+    """
+    from rapidfuzz.fuzz import ratio
+
+    items = [e for e in ents if e[3] in CLUSTER_LABELS and e[1] > e[0]]
+    people = [e for e in items if e[3] == "PERSON"]
+    others = [e for e in items if e[3] != "PERSON"]
+    groups: list[list[tuple[int, int, str, str]]] = []
+
+    if people:
+        for idx in _cluster_people(people):
+            groups.append([people[i] for i in idx])
+
+    if others:
+        uf = _Union()
+        keys = [norm_key(e[2]) or e[2] for e in others]
+        table = alias_groups()
+        for k in keys:
+            uf.find(k)
+            if k in table:
+                uf.union(("alias", table[k]), k)
+        for a, b in aliases:
+            if a and b:
+                uf.union(a, b)
+        uniq = list(dict.fromkeys(keys))
+        longs = [k for k in uniq if len(k) >= 12]
+        for i, a in enumerate(longs):
+            for b in longs[i + 1:]:
+                if ratio(a, b) >= 94:
+                    uf.union(a, b)
+        by_root: dict = defaultdict(list)
+        for e, k in zip(others, keys):
+            by_root[uf.find(k)].append(e)
+        groups.extend(by_root.values())
+
+    groups.sort(key=lambda g: min(e[0] for e in g))
+    clusters: list[Cluster] = []
+    mapping: dict[tuple[int, int], int] = {}
+    for cid, g in enumerate(groups):
+        g.sort()
+        label = Counter(e[3] for e in g).most_common(1)[0][0]
+        if label == "PERSON":
+            name = _canonical(g, lambda n: len(person_core(n)[0]))
+        else:
+            name = _canonical(g, lambda n: (not n.isupper(), len(n.split())))
+        clusters.append(Cluster(cid, name, label, tuple((e[0], e[1]) for e in g)))
+        for e in g:
+            mapping[(e[0], e[1])] = cid
+    return clusters, mapping
+
+
+def cluster_for_span(doc: Doc, start_char: int, end_char: int) -> Cluster | None:
+    """The cluster of the entity at (start_char, end_char), or of an entity that
+    overlaps or contains that span (e.g. a speaker span "Mr. Al-Shaibani")."""
+    clusters = doc._.nr_clusters
+    mapping = doc._.nr_ent_cluster
+    if not clusters or mapping is None:
+        return None
+    cid = mapping.get((start_char, end_char))
+    if cid is None:
+        best = 0
+        for (s, e), c in mapping.items():
+            overlap = min(e, end_char) - max(s, start_char)
+            if overlap > best:
+                best, cid = overlap, c
+    return clusters[cid] if cid is not None else None
+
+
+# ---------------------------------------------------------------- the component
+class NewsEntities:
+    def __init__(self, nlp: Language) -> None:
+        self._tokenize = nlp.tokenizer
+        self._orgs: dict[str, list[tuple[str, ...]]] | None = None
+
+    def _org_index(self) -> dict[str, list[tuple[str, ...]]]:
+        if self._orgs is None:
+            index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+            for name in news_org_names():
+                toks = tuple(t.text for t in self._tokenize(name))
+                if toks and toks[0] in ("The", "the") and len(toks) > 1:
+                    toks = toks[1:]
+                index[toks[0]].append(toks)
+            for v in index.values():
+                v.sort(key=len, reverse=True)
+            self._orgs = dict(index)
+        return self._orgs
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [_trim(e) for e in doc.ents]
+        spans = [s for s in spans if s is not None]
+        aliases: list[tuple[str, str]] = []
+        spans = self._fix_news_orgs(doc, spans)
+        spans = _fix_acronyms(doc, spans, aliases)
+        spans = _fix_people(doc, spans)
+        doc.ents = filter_spans(spans)
+        ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        clusters, mapping = cluster_entities(ents, aliases)
+        doc._.nr_clusters = clusters
+        doc._.nr_ent_cluster = mapping
+        doc._.nr_aliases = aliases
+        return doc
+
+    def _fix_news_orgs(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        index = self._org_index()
+        surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+        found: list[tuple[int, int]] = []
+        i, n = 0, len(doc)
+        while i < n:
+            cands = index.get(doc[i].text)
+            hit = None
+            if cands:
+                for toks in cands:
+                    k = len(toks)
+                    if i + k <= n and all(doc[i + j].text == toks[j] for j in range(k)):
+                        hit = (i, i + k)
+                        break
+            if hit and not (hit[1] - hit[0] == 1 and doc[i].text in surnames):
+                found.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        if not found:
+            return spans
+        out = list(spans)
+        for s, e in found:
+            keep = []
+            add = True
+            for sp in out:
+                if sp.end <= s or sp.start >= e:
+                    keep.append(sp)
+                    continue
+                inner = sp.start + (1 if sp[0].lower_ == "the" and len(sp) > 1 else 0)
+                if inner == s and sp.end == e:        # "the Global Times": relabel
+                    keep.append(Span(doc, sp.start, sp.end, label="ORG"))
+                    add = False
+                elif sp.start >= s and sp.end <= e:   # part of the name: replaced
+                    continue
+                else:                                 # a longer name: leave it
+                    keep.append(sp)
+                    add = False
+            if add:
+                keep.append(Span(doc, s, e, label="ORG"))
+            out = keep
+        return out
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a trailing possessive token and surrounding punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’", "'S", "’S")
+                           or doc[end - 1].is_punct and doc[end - 1].text not in (".",)):
+        end -= 1
+    while start < end and doc[start].is_punct:
+        start += 1
+    if end <= start:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_)
+
+
+def _acronym_long_form(words: list[tuple[int, int, str]], letters: str) -> int | None:
+    """How many trailing ``words`` spell ``letters`` by their initials (or None)."""
+    def initials(w: str) -> list[str]:
+        w = _HYPHEN_PARTICLE.sub("", w.casefold().replace("’", "'"))
+        parts = [p for p in w.split("-") if p]
+        opts = [w[0]] if w else []
+        if len(parts) > 1:
+            opts.append("".join(p[0] for p in parts))
+        return opts
+
+    def match(ws: list[str], li: int) -> bool:
+        if not ws:
+            return li == len(letters)
+        w = ws[0]
+        rest = ws[1:]
+        if w.casefold() in _FUNCTION_WORDS and match(rest, li):
+            return True
+        bare = _HYPHEN_PARTICLE.sub("", w)
+        if not (bare[:1].isupper() or bare[:1].isdigit()):
+            return w.casefold() in _FUNCTION_WORDS and li < len(letters) and \
+                w[0].casefold() == letters[li] and match(rest, li + 1)
+        for ini in initials(w):
+            if letters.startswith(ini, li) and match(rest, li + len(ini)):
+                return True
+        return False
+
+    limit = min(len(words), len(letters) + 4)
+    for k in range(1, limit + 1):
+        ws = [w[2] for w in words[-k:]]
+        if _HYPHEN_PARTICLE.sub("", ws[0])[:1].isupper() and match(ws, 0):
+            return k
+    return None
+
+
+def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -> list[Span]:
+    text = doc.text
+    found = []
+    for m in _ACRONYM.finditer(text):
+        acr = m.group(1)
+        letters = "".join(c for c in acr if c.isupper()).casefold()
+        if len(letters) < 2:
+            continue
+        para_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[para_start:m.start()]
+        words = [(para_start + w.start(), para_start + w.end(), w.group().rstrip(".’'"))
+                 for w in _WORD.finditer(before)]
+        # only words after the last clause break count
+        k = _acronym_long_form(words, letters)
+        if not k:
+            continue
+        ls, le = words[-k][0], words[-1][1]
+        long_span = doc.char_span(ls, le, alignment_mode="expand")
+        acr_span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if long_span is None or acr_span is None:
+            continue
+        found.append((long_span, acr))
+    if not found:
+        return spans
+    out = list(spans)
+    for long_span, acr in found:
+        label = "ORG"
+        overlapping = [sp for sp in out if sp.start < long_span.end and sp.end > long_span.start]
+        best = max(overlapping, key=lambda sp: min(sp.end, long_span.end) - max(sp.start, long_span.start),
+                   default=None)
+        if best is not None and best.label_ not in ("PERSON", "NORP", "CARDINAL", "ORDINAL",
+                                                    "DATE", "TIME", "MONEY", "PERCENT",
+                                                    "QUANTITY"):
+            label = best.label_
+        keep = [sp for sp in out if sp not in overlapping]
+        for sp in overlapping:  # keep a name that precedes the long form ("the State Department’s")
+            if sp.start < long_span.start:
+                left = _trim(Span(doc, sp.start, long_span.start, label=sp.label_))
+                if left is not None and any(t.is_title or t.is_upper for t in left if t.lower_ != "the"):
+                    keep.append(left)
+        keep.append(Span(doc, long_span.start, long_span.end, label=label))
+        # every use of the acronym
+        for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", doc.text):
+            sp = doc.char_span(m.start(), m.end())
+            if sp is None or (sp.start >= long_span.start and sp.end <= long_span.end):
+                continue
+            inside = [x for x in keep if x.start < sp.end and x.end > sp.start]
+            if any(len(x) > len(sp) + 1 and x.label_ != "PERSON" for x in inside):
+                continue
+            keep = [x for x in keep if x not in inside]
+            keep.append(Span(doc, sp.start, sp.end, label=label))
+        out = filter_spans(keep)
+        aliases.append((norm_key(acr), norm_key(long_span.text)))
+    return out
+
+
+def _fix_people(doc: Doc, spans: list[Span]) -> list[Span]:
+    full = []
+    for sp in spans:
+        if sp.label_ == "PERSON":
+            core, particle = person_core(sp.text)
+            if len(core) >= 2:
+                full.append((core, particle))
+    if not full:
+        return spans
+    surnames = {c[-1] for c, _ in full}
+    firsts = {c[0] for c, p in full if len(c) == 2 and not p} - surnames
+
+    def is_person_word(core: tuple[str, ...], particle: bool) -> bool:
+        if len(core) != 1:
+            return False
+        tok = core[0]
+        if any(token_match(tok, s) for s in surnames):
+            return True
+        return not particle and tok in firsts
+
+    out = []
+    covered = set()
+    org_names = set(news_org_names())
+    for sp in spans:
+        if sp.label_ in _RELABEL_TO_PERSON and sp.text not in org_names:
+            core, particle = person_core(sp.text)
+            if is_person_word(core, particle) and not any(t.is_upper and len(t) > 1 for t in sp):
+                sp = Span(doc, sp.start, sp.end, label="PERSON")
+        out.append(sp)
+        covered.update(range(sp.start, sp.end))
+    # untagged surnames: a capitalised proper noun equal to a known surname
+    exact = {s for s in surnames if len(s) >= 3}
+    if not exact:
+        return out
+    tagged = doc.has_annotation("TAG")
+    lower_words = {t.text for t in doc if t.is_lower}
+    for tok in doc:
+        if tok.i in covered or not tok.is_title:
+            continue
+        # the tagger often calls a foreign surname a NOUN; a capitalised word
+        # that never appears in lower case in the text is still a name
+        if tagged and tok.pos_ != "PROPN" and not (tok.pos_ == "NOUN"
+                                                   and tok.lower_ not in lower_words):
+            continue
+        if _fold(tok.text) in exact:
+            start = tok.i
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") \
+                    and start - 2 not in covered and not doc[start - 2].whitespace_:
+                start -= 2
+            out.append(Span(doc, start, tok.i + 1, label="PERSON"))
+    return out
+
+
+@Language.factory("newsreader_news_entities")
+def make_news_entities(nlp: Language, name: str) -> NewsEntities:
+    return NewsEntities(nlp)

@@ -1,0 +1,357 @@
+"""A suggested label for every sentence: fact, quote or opinion.
+
+``newsreader_suggest`` (the last component) sets ``Doc._.nr_suggestions``: one
+``models.Suggestion`` per ``doc.sents`` sentence, with a score in 0..1 and a
+short reason a person can read. The definitions are in docs/guidelines.md:
+
+* quote: the sentence mainly reports someone's words: most of it is inside
+  quotation marks, or its main clause is reported speech ("Wang said China
+  considers…") or an attributed claim ("…, according to SANA").
+* opinion: evaluative or speculative language in the author's own voice,
+  i.e. outside quotation marks and outside the reported content of "X said
+  that …". Scare quotes (a short quoted term with nobody saying it) and
+  "so-called" count as the author's stance. Words come from the documented
+  lexicon ``data/evaluative.txt``; a sentence whose cue weights add up to 1.0
+  or more is an opinion.
+* fact: the rest.
+
+Order of decisions: mostly quoted -> quote; author-voice stance >= 1.0 ->
+opinion (an attributed sentence can still carry the author's judgement:
+"X echoed problematic talking points, according to SANA"); reported speech
+or attribution -> quote; else fact.
+
+It uses ``Doc._.nr_quotes`` and ``Doc._.nr_claims`` when the quote and
+attribution components ran, and its own light checks (quotation marks; a
+reporting verb as the sentence root; "according to") otherwise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..models import Suggestion
+
+Doc.set_extension("nr_suggestions", default=None, force=True)
+
+#: verbs whose clause reports what someone said (lemmas)
+SPEECH_VERBS = frozenset({
+    "say", "tell", "add", "state", "claim", "deny", "insist", "argue", "assert", "announce",
+    "report", "write", "warn", "explain", "note", "emphasize", "emphasise", "stress", "declare",
+    "acknowledge", "admit", "allege", "confirm", "contend", "maintain", "mention", "remark",
+    "reply", "respond", "suggest", "testify", "tweet", "post", "urge", "vow", "pledge", "promise",
+    "predict", "describe", "call", "accuse", "complain", "concede", "reiterate", "underline",
+    "highlight", "point", "caution", "recall", "observe", "believe", "think", "hope", "estimate",
+    "counter", "dismiss", "criticize", "criticise", "praise", "threaten", "demand", "ask",
+    "agree", "express", "share", "echo", "reveal", "disclose", "indicate", "signal", "quote",
+})
+QUOTE_OPEN = "“„«‹"
+QUOTE_CLOSE = "”»›"
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours",
+                           "ourselves"})
+_SCARE_INTRO = re.compile(r"(so-called|alleged|self-styled|self-proclaimed|supposed)\s*$", re.I)
+
+
+# ---------------------------------------------------------------- the lexicon
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, tuple[str, float]]            # word or lemma -> (category, weight)
+    phrases: tuple[tuple[re.Pattern, str, float], ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Parse ``data/evaluative.txt``."""
+    text = resources.files("newsreader.core.analysis").joinpath("data", "evaluative.txt") \
+        .read_text("utf-8")
+    words: dict[str, tuple[str, float]] = {}
+    phrases: list[tuple[re.Pattern, str, float]] = []
+    cat, weight = "evaluative", 1.0
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.fullmatch(r"\[([\w-]+)\s+([\d.]+)\]", line)
+        if m:
+            cat, weight = m.group(1), float(m.group(2))
+            continue
+        entry = line.lower()
+        if " " in entry or "-" in entry or "'" in entry:
+            pat = re.compile(r"(?<![\w-])" + re.escape(entry).replace(r"\ ", r"\s+") + r"(?![\w-])")
+            phrases.append((pat, cat, weight))
+        else:
+            words.setdefault(entry, (cat, weight))
+    return Lexicon(words, tuple(phrases))
+
+
+# ---------------------------------------------------------------- quotation marks
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quoted stretch, marks included.
+
+    Curly marks pair up; straight double quotes alternate open/close within a
+    paragraph. An opening mark left open at a paragraph's end closes there
+    (news style: a quote continued in the next paragraph reopens with a mark).
+    """
+    regions: list[tuple[int, int]] = []
+    open_at = -1
+    straight_open = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n" and open_at >= 0 and (i + 1 < n and text[i + 1] == "\n" or i + 1 >= n):
+            regions.append((open_at, i))
+            open_at, straight_open = -1, False
+        elif c in QUOTE_OPEN:
+            if open_at < 0:
+                open_at = i
+        elif c in QUOTE_CLOSE:
+            if open_at >= 0 and not straight_open:
+                regions.append((open_at, i + 1))
+                open_at = -1
+        elif c == '"':
+            if open_at < 0:
+                open_at, straight_open = i, True
+            elif straight_open:
+                regions.append((open_at, i + 1))
+                open_at, straight_open = -1, False
+        i += 1
+    if open_at >= 0:
+        regions.append((open_at, n))
+    return regions
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _trimmed(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    s = sent.start_char + (len(text) - len(text.lstrip()))
+    e = sent.start_char + len(text.rstrip())
+    return s, max(s, e)
+
+
+# ---------------------------------------------------------------- the component
+class Suggester:
+    threshold = 1.0
+
+    def __init__(self) -> None:
+        self.lex = lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        regions = quoted_regions(text)
+        quotes = doc._.nr_quotes if Doc.has_extension("nr_quotes") else None
+        claims = doc._.nr_claims if Doc.has_extension("nr_claims") else None
+        claims_by_sent: dict[int, list] = {}
+        for c in claims or ():
+            claims_by_sent.setdefault(c.sentence, []).append(c)
+        quotes_by_sent: dict[int, list] = {}
+        for q in quotes or ():
+            for si in q.sentences:
+                quotes_by_sent.setdefault(si, []).append(q)
+        out: list[Suggestion] = []
+        ri = 0
+        for i, sent in enumerate(doc.sents):
+            s0, s1 = _trimmed(sent)
+            while ri < len(regions) and regions[ri][1] <= s0:
+                ri += 1
+            mine = []
+            j = ri
+            while j < len(regions) and regions[j][0] < s1:
+                mine.append(regions[j])
+                j += 1
+            out.append(self.suggest(doc, sent, s0, s1, mine, quotes is not None,
+                                    quotes_by_sent.get(i, ()), claims_by_sent.get(i, ())))
+        doc._.nr_suggestions = out
+        return doc
+
+    # -- one sentence
+    def suggest(self, doc: Doc, sent: Span, s0: int, s1: int, regions, have_quotes: bool,
+                quotes, claims) -> Suggestion:
+        text = doc.text
+        length = sum(1 for c in text[s0:s1] if not c.isspace()) or 1
+
+        def visible(a: int, b: int) -> int:
+            return sum(1 for c in text[max(a, s0):min(b, s1)] if not c.isspace())
+
+        # quoted stretches: direct quotes vs short terms (scare / partial quotes)
+        direct, short = [], []
+        for a, b in regions:
+            words = len(text[a:b].split())
+            in_quote = any(_overlap(a, b, q.start, q.end) for q in quotes)
+            if in_quote or (not have_quotes and words > 3):
+                direct.append((a, b))
+            else:
+                short.append((a, b))
+        quoted_cov = sum(visible(a, b) for a, b in regions) / length
+
+        # reported speech / attribution (from the components, else our own check)
+        report = self._reported(doc, sent, claims)
+        speaker = None
+        for q in quotes:
+            if q.speaker is not None:
+                speaker = q.speaker.name
+                break
+
+        if quoted_cov >= 0.5 and direct or quoted_cov >= 0.75:
+            who = speaker or (report[1] if report else None)
+            reason = f"direct quote attributed to {who}" if who else "direct quote"
+            return Suggestion("quote", round(min(0.95, 0.55 + 0.4 * quoted_cov), 2), reason)
+
+        # the author's own voice: outside quotes and outside reported content
+        masked = [(a, b) for a, b in regions]
+        if report and report[2] is not None:
+            masked.append(report[2])
+        speaking = report is not None or any(
+            t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB"
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in sent)
+        total, cues = self._stance(doc, sent, s0, s1, masked, short, speaking)
+        if total >= self.threshold:
+            return Suggestion("opinion", round(min(0.95, 0.45 + 0.2 * total), 2),
+                              _reason(cues))
+        if report:
+            kind, who, _content, cue = report
+            if kind == "according":
+                reason = f"attributed claim: according to {who}" if who else "attributed claim"
+            else:
+                reason = f"reported speech: {who} {cue}" if who else f"reported speech: {cue}"
+            return Suggestion("quote", 0.7 if kind != "according" else 0.6, reason)
+        if quoted_cov >= 0.3 and direct:
+            return Suggestion("quote", 0.55, "partly a direct quote")
+        score = round(max(0.5, 0.85 - 0.3 * total), 2)
+        if cues:
+            return Suggestion("fact", score, "no strong evaluative language (weak: "
+                              + ", ".join(w for _, w in cues[:3]) + ")")
+        return Suggestion("fact", score, "no evaluative language")
+
+    def _reported(self, doc: Doc, sent: Span, claims):
+        """(kind, source name, content span or None, cue) or None."""
+        for c in claims:
+            who = c.source.name if c.source is not None else None
+            if c.cue.lower().startswith("according"):
+                return ("according", who, None, c.cue)
+            return ("speech", who, (c.start, c.end), c.cue)
+        root = sent.root
+        if root.lemma_ in SPEECH_VERBS and root.pos_ == "VERB":
+            subj = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+            comp = next((t for t in root.children if t.dep_ in ("ccomp", "parataxis")), None)
+            that = next((t for t in doc[root.i + 1:sent.end] if t.lower_ == "that"
+                         and t.dep_ == "mark"), None)
+            if subj is not None and subj.lower_ != "it" and (comp is not None or that is not None):
+                if comp is not None:
+                    sub = list(comp.subtree)
+                    content = (sub[0].idx, sub[-1].idx + len(sub[-1].text))
+                else:
+                    last = sent[-1]
+                    content = (that.idx, last.idx + len(last.text))
+                return ("speech", _name(doc, subj), content, root.text)
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "to":
+                pobj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+                return ("according", _name(doc, pobj) if pobj is not None else None, None,
+                        "according to")
+        return None
+
+    def _stance(self, doc: Doc, sent: Span, s0: int, s1: int, masked, short, reported: bool):
+        text = doc.text
+        lex = self.lex
+
+        def hidden(a: int, b: int) -> bool:
+            return any(_overlap(a, b, x, y) for x, y in masked)
+
+        cues: list[tuple[str, str]] = []   # (category, word)
+        weights: dict[str, float] = {}
+
+        def add(cat: str, word: str, w: float) -> None:
+            key = word.lower()
+            if key in weights:
+                return
+            weights[key] = w
+            cues.append((cat, word))
+
+        for tok in sent:
+            if tok.is_space or tok.is_punct or tok.ent_type_ or hidden(tok.idx, tok.idx + len(tok)):
+                continue
+            low = tok.lower_
+            hit = lex.words.get(low) or lex.words.get(tok.lemma_.lower())
+            if hit:
+                add(hit[0], tok.text, hit[1])
+            elif low in _FIRST_PERSON and tok.text != "US":
+                add("first person", tok.text, 0.6)
+        # phrases on the visible text
+        chars = list(text[s0:s1].lower())
+        for a, b in masked:
+            for k in range(max(a, s0), min(b, s1)):
+                chars[k - s0] = " "
+        vis = "".join(chars)
+        for pat, cat, w in lex.phrases:
+            for m in pat.finditer(vis):
+                add(cat, text[s0 + m.start():s0 + m.end()], w)
+        if "?" in vis:
+            add("question", "?", 0.6)
+        if "!" in vis:
+            add("exclamation", "!", 0.6)
+        for a, b in short:  # scare quotes: a short quoted term nobody is reported as saying
+            intro = _SCARE_INTRO.search(text[max(s0, a - 20):a])
+            words = re.findall(r"\w[\w'’-]*", text[a:b])
+            if words and all(w[0].isupper() for w in words) and not intro:
+                continue  # a quoted name or title ("known as “Abu Mohammed al-Jolani”")
+            if not reported or intro:
+                add("scare quotes", text[a:b], 0.7)
+        return sum(weights.values()), cues
+
+
+def _name(doc: Doc, tok) -> str:
+    """A readable name for a subject token: its entity's cluster name, else its words."""
+    if tok is None:
+        return ""
+    sub = list(tok.subtree)
+    start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+    try:
+        from .entities import cluster_for_span
+        cl = cluster_for_span(doc, tok.idx, tok.idx + len(tok.text))
+    except Exception:  # pragma: no cover - defensive: no clusters on this doc
+        cl = None
+    if cl is not None and tok.ent_type_:
+        return cl.name
+    if tok.pos_ == "PRON":
+        return ""
+    words = doc.text[start:end].split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+
+
+_CATEGORY_TEXT = {
+    "evaluative": "evaluative words", "evaluative-weak": "evaluative words",
+    "stance-adverb": "stance adverbs", "speculative": "speculative language",
+    "normative": "normative language", "intensifier": "intensifiers", "modal": "modals",
+    "first person": "first person", "question": "question", "exclamation": "exclamation",
+    "scare quotes": "scare quotes",
+}
+
+
+def _reason(cues: list[tuple[str, str]]) -> str:
+    groups: dict[str, list[str]] = {}
+    for cat, word in cues:
+        groups.setdefault(_CATEGORY_TEXT.get(cat, cat), []).append(word)
+    order = ["evaluative words", "scare quotes", "speculative language", "stance adverbs",
+             "normative language", "first person", "question", "exclamation", "modals",
+             "intensifiers"]
+    parts = []
+    for name in order:
+        if name in groups:
+            ws = groups[name]
+            if name in ("question", "exclamation"):
+                parts.append("rhetorical " + name if name == "question" else name)
+            else:
+                parts.append(f"{name}: " + ", ".join(dict.fromkeys(ws[:3])))
+    return "; ".join(parts[:3])
+
+
+@Language.factory("newsreader_suggest")
+def make_suggest(nlp: Language, name: str) -> Suggester:
+    return Suggester()
