@@ -21,6 +21,9 @@ COMMANDS = {
     "export": "export",
     "import": "import_",
     "stats": "stats",
+    "add": "add",
+    "list": "list_",
+    "remove": "remove",
 }
 
 
