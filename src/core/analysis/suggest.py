@@ -312,13 +312,17 @@ def _name(doc: Doc, tok) -> str:
         return ""
     sub = list(tok.subtree)
     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-    try:
-        from .entities import cluster_for_span
-        cl = cluster_for_span(doc, tok.idx, tok.idx + len(tok.text))
-    except Exception:  # pragma: no cover - defensive: no clusters on this doc
-        cl = None
+    from .entities import cluster_for_span
+    cl = cluster_for_span(doc, tok.idx, tok.idx + len(tok.text))
     if cl is not None and tok.ent_type_:
         return cl.name
+    named = [e for e in doc.ents if e.start >= sub[0].i and e.end <= sub[-1].i + 1
+             and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+    if named:
+        best = next((e for e in named if e.label_ == "PERSON"), None) or \
+            next((e for e in named if e.label_ == "ORG"), named[-1])
+        cl = cluster_for_span(doc, best.start_char, best.end_char)
+        return cl.name if cl is not None else best.text
     if tok.pos_ == "PRON":
         return ""
     words = doc.text[start:end].split()
