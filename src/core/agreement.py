@@ -52,9 +52,8 @@ class Confusion:
         n = self.n
         if n == 0:
             return None
-        po, pe = self.observed, self.expected
-        assert po is not None and pe is not None
-        # work in integer counts so that p_e == 1 is detected exactly
+        # integer counts, so that p_e == 1 is detected exactly:
+        # kappa = (agree/n - chance/n^2) / (1 - chance/n^2) = (agree*n - chance) / (n^2 - chance)
         left: Counter = Counter()
         right: Counter = Counter()
         agree = 0
@@ -63,7 +62,7 @@ class Confusion:
             right[b] += c
             if a == b:
                 agree += c
-        chance = sum(left[k] * right[k] for k in left)  # p_e * n^2
+        chance = sum(left[k] * right[k] for k in left)
         if chance == n * n:
             return None
         return (agree * n - chance) / (n * n - chance)
@@ -131,10 +130,15 @@ def store_stats(store) -> dict:
             ann[who] = d
         out_articles.append({"id": a.id, "title": a.title, "source": a.source,
                              "n_sentences": a.n_sentences, "annotators": ann})
+    orphan_list = store.orphans()
+    orphan_count = Counter(o.annotator for o in orphan_list)
+    for who in orphan_count:
+        per_annotator.setdefault(who, Counter())
     out_annotators = {}
     for who, c in sorted(per_annotator.items()):
         d = counts(c)
-        d["articles"] = len(annotator_articles[who])
+        d["articles"] = len(annotator_articles.get(who, ()))
+        d["orphaned"] = orphan_count.get(who, 0)
         out_annotators[who] = d
     pairs = []
     for (a, b), by_article in sorted(pair_article.items()):
@@ -149,7 +153,7 @@ def store_stats(store) -> dict:
                       "articles": rows})
     orphans = [{"article_id": o.article_id, "annotator": o.annotator,
                 "sentence_index": o.sentence_index, "char_start": o.start, "char_end": o.end,
-                "label": o.label, "sentence": o.text} for o in store.orphans()]
+                "label": o.label, "sentence": o.text} for o in orphan_list]
     return {"store": str(store.path), "articles": out_articles, "annotators": out_annotators,
             "agreement": pairs, "orphaned": orphans,
             "totals": {"articles": len(articles), "annotators": len(out_annotators),

@@ -14,8 +14,8 @@ Undo/redo (per annotator, per article), replayed from the event log:
 * ``tag``/``clear`` push a change and empty that annotator's redo chain;
 * ``undo`` reverts the latest change not yet undone and puts it on the redo chain;
 * ``redo`` re-applies the most recently undone change;
-* ``import`` and ``reanchor`` events are barriers: history before them cannot
-  be undone (sentence indexes may have moved).
+* ``import``, ``reanchor`` and ``remove`` events are barriers: history before
+  them cannot be undone (sentence indexes may have moved, rows may be gone).
 
 A ``tag`` with the label already in force, or a ``clear`` of an untagged
 sentence, changes nothing and logs nothing.
@@ -113,7 +113,7 @@ class ExportRow:
 _ANN_COLS = ("article_id, sentence_index, char_start, char_end, sentence, label, annotator, "
              "created_at, updated_at, suggested_label, suggestion_accepted, orphaned")
 
-_BARRIERS = ("import", "reanchor")
+_BARRIERS = ("import", "reanchor", "remove")
 
 
 def _bool(v: Any) -> bool | None:
@@ -204,6 +204,32 @@ class Store:
         self._db.write(lambda db: db.execute(
             "UPDATE articles SET n_sentences = ? WHERE id = ?", (int(n), article_id)))
 
+    def remove_article(self, article_id: str) -> bool:
+        """Delete an article and all its labels (orphans included); False if unknown.
+
+        The event log keeps its history (audit) plus a ``remove`` event per
+        annotator who had any, which also ends their undo history there.
+        """
+        def fn(db: Backend) -> bool:
+            if db.query_one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is None:
+                return False
+            who = [r[0] for r in db.query(
+                "SELECT DISTINCT annotator FROM annotations WHERE article_id = ? "
+                "ORDER BY annotator", (article_id,))]
+            t = now()
+            for name in who:
+                self._log(db, t, name, article_id, None, "remove", None, None)
+            db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            return True
+        return self._db.write(fn)
+
+    def articles_with_url(self, url: str) -> list[str]:
+        """Ids of articles whose ``url`` or ``location`` is ``url`` (oldest first)."""
+        return [r[0] for r in self._db.query(
+            "SELECT id FROM articles WHERE url = ? OR location = ? ORDER BY added_at, id",
+            (url, url))]
+
     def get_article(self, article_id: str) -> Article | None:
         row = self._db.query_one("SELECT id, text, title, date, source, url, location, author "
                                  "FROM articles WHERE id = ?", (article_id,))
@@ -225,25 +251,6 @@ class Store:
         sql = (f"SELECT id, title, source, date, location, added_at, n_sentences, ({count}) "
                "FROM articles ORDER BY added_at DESC, title, id")
         return [ArticleSummary(*row) for row in self._db.query(sql, params)]
-
-    def articles_with_url(self, url: str) -> list[str]:
-        """Ids of articles whose ``url`` or ``location`` is exactly ``url`` (library dedup)."""
-        return [r[0] for r in self._db.query(
-            "SELECT id FROM articles WHERE url = ? OR location = ? ORDER BY added_at, id",
-            (url, url))]
-
-    def remove_article(self, article_id: str) -> bool:
-        """Delete an article with its labels (orphans too) and its event history, in one
-        transaction. Returns False when the id is unknown. Callers decide whether
-        labels may be lost (``newsreader remove`` refuses without ``--force``)."""
-        def fn(db: Backend) -> bool:
-            if db.query_one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is None:
-                return False
-            db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
-            db.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
-            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-            return True
-        return self._db.write(fn)
 
     # -- labels -----------------------------------------------------------
     def _live(self, db: Backend, article_id: str, index: int, annotator: str) -> tuple | None:
@@ -421,26 +428,25 @@ class Store:
         sentences = list(sentences)
 
         def fn(db: Backend) -> ReanchorReport:
+            # labelled rows choose first; unlabelled (cleared) rows only back undo history
             rows = list(db.query(
                 "SELECT id, annotator, sentence_index, char_start, char_end, sentence, label, "
-                "orphaned FROM annotations WHERE article_id = ? AND label IS NOT NULL "
-                "ORDER BY annotator, orphaned, char_start, id", (article_id,)))
-            # unlabelled rows only serve undo history, which re-anchoring ends
-            db.execute("DELETE FROM annotations WHERE article_id = ? AND label IS NULL",
-                       (article_id,))
+                "orphaned FROM annotations WHERE article_id = ? ORDER BY annotator, "
+                "CASE WHEN label IS NULL THEN 1 ELSE 0 END, orphaned, char_start, id",
+                (article_id,)))
             by_text: dict[str, list[Sentence]] = {}
             by_squash: dict[str, list[Sentence]] = {}
             for s in sentences:
                 by_text.setdefault(s.text, []).append(s)
                 by_squash.setdefault(_squash(s.text), []).append(s)
             unchanged = moved = 0
-            orphaned_ids: list[int] = []
             plans: list[tuple[int, Sentence | None]] = []
+            dropped: list[int] = []
             touched: set[str] = set()
             annotator = None
             used: set[int] = set()
             for row in rows:
-                row_id, who, index, start, end, text, _label, was_orphan = row
+                row_id, who, index, start, end, text, label, was_orphan = row
                 if who != annotator:
                     annotator, used = who, set()
                 target = None
@@ -455,20 +461,23 @@ class Store:
                         if free:
                             target = min(free, key=lambda s: (abs(s.start - start), s.index))
                             break
+                same = (target is not None and not was_orphan and target.index == index
+                        and target.start == start and target.end == end and target.text == text)
                 if target is not None:
                     used.add(target.index)
-                    same = (not was_orphan and target.index == index and target.start == start
-                            and target.end == end and target.text == text)
-                    if same:
-                        unchanged += 1
-                    else:
-                        moved += 1
-                        touched.add(who)
-                else:
-                    if not was_orphan:
-                        touched.add(who)
-                    orphaned_ids.append(row_id)
+                if not same and not (target is None and was_orphan):
+                    touched.add(who)
+                if label is None:
+                    if target is None:
+                        dropped.append(row_id)  # no label to keep; its history ends here
+                        continue
+                elif same:
+                    unchanged += 1
+                elif target is not None:
+                    moved += 1
                 plans.append((row_id, target))
+            for row_id in dropped:
+                db.execute("DELETE FROM annotations WHERE id = ?", (row_id,))
             t = now()
             # two passes so that swapping indexes never trips the unique key
             for row_id, target in plans:

@@ -199,3 +199,24 @@ def test_event_log_is_append_only_record(store):
         ("redo", 0, None, "fact")]
     assert ev[2]["target"] == ev[1]["id"] and ev[3]["target"] == ev[1]["id"]
     assert all(e["time"].endswith("Z") for e in ev)
+
+
+def test_remove_article_keeps_history_and_ends_undo(store):
+    a = ARTICLE.id
+    store.tag(a, SENTS[0], "fact", "alice")
+    store.tag(a, SENTS[1], "quote", "bob")
+    assert store.remove_article("nope") is False
+    assert store.remove_article(a) is True
+    assert store.get_article(a) is None and store.list_articles() == []
+    assert store.annotations(a, "alice") == {}
+    kinds = [(e["annotator"], e["kind"]) for e in store.history(a)]
+    assert kinds == [("alice", "tag"), ("bob", "tag"), ("alice", "remove"),
+                     ("bob", "remove")]
+    store.add_article(ARTICLE)
+    assert store.undo(a, "alice") is None  # the deleted rows cannot come back by undo
+
+
+def test_articles_with_url(store):
+    assert store.articles_with_url("https://example.org/plan") == [ARTICLE.id]
+    assert store.articles_with_url("/tmp/plan.txt") == [ARTICLE.id]
+    assert store.articles_with_url("https://example.org/other") == []

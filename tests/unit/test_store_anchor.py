@@ -129,3 +129,28 @@ def test_cleared_rows_do_not_survive_or_block(store):
     rep = store.reanchor(ART.id, spans("Alpha one. Beta two.", "Gamma three.",
                                        "Delta  four.", "Alpha one."))
     assert rep.n_orphaned == 0 and store.orphans() == []
+
+
+def test_reanchor_with_lingering_orphan_keeps_undo_of_a_clear(store):
+    # an orphan exists, so a reader re-anchors every time it opens the article
+    store.tag(ART.id, OLD[1], "fact", "ann")
+    merged = spans("Alpha one. Beta two.", "Gamma three.", "Delta  four.", "Alpha one.")
+    store.reanchor(ART.id, merged)
+    store.tag(ART.id, merged[2], "quote", "ann")
+    store.clear(ART.id, 2, "ann")
+    rep = store.reanchor(ART.id, merged)  # nothing moves
+    assert (rep.unchanged, rep.moved, rep.n_orphaned) == (0, 0, 1)
+    assert [e["kind"] for e in store.history(ART.id, "ann")][-1] == "clear"  # no barrier
+    assert store.undo(ART.id, "ann") == Change(2, "quote")
+    assert store.undo(ART.id, "ann") == Change(2, None)
+    assert store.redo(ART.id, "ann") == Change(2, "quote")
+
+
+def test_cleared_row_moves_with_its_sentence(store):
+    store.tag(ART.id, OLD[2], "quote", "ann")
+    store.clear(ART.id, 2, "ann")
+    merged = spans("Alpha one. Beta two.", "Gamma three.", "Delta  four.", "Alpha one.")
+    rep = store.reanchor(ART.id, merged)
+    assert (rep.unchanged, rep.moved, rep.n_orphaned) == (0, 0, 0)
+    assert store.annotations(ART.id, "ann") == {}
+    assert store.undo(ART.id, "ann") is None  # the indexes moved: a barrier

@@ -66,7 +66,8 @@ def render(s: dict) -> str:
     for who, d in s["annotators"].items():
         lines.append(f"  {_safe(who, 16):<16} " + " ".join(f"{x} {d[x]}" for x in LABELS) +
                      f"  ({d['tagged']} in {d['articles']} article"
-                     f"{'s' if d['articles'] != 1 else ''})")
+                     f"{'s' if d['articles'] != 1 else ''}"
+                     + (f", {d['orphaned']} orphaned" if d["orphaned"] else "") + ")")
     lines += ["", "agreement (Cohen's kappa on sentences both annotators labelled)"]
     if not s["agreement"]:
         lines.append("  (no sentence labelled by two annotators)")
