@@ -49,6 +49,18 @@ SPEECH_VERBS = frozenset({
     "counter", "dismiss", "criticize", "criticise", "praise", "threaten", "demand", "ask",
     "agree", "express", "share", "echo", "reveal", "disclose", "indicate", "signal", "quote",
 })
+#: reporting verbs whose complement is the speaker's own content (masked from
+#: the author's voice); verbs like "echo", "praise", "express" describe an act
+#: in the author's words and are not masked
+CONTENT_VERBS = frozenset({
+    "say", "tell", "add", "state", "claim", "insist", "argue", "assert", "announce", "report",
+    "write", "warn", "explain", "note", "emphasize", "emphasise", "stress", "declare",
+    "acknowledge", "admit", "allege", "confirm", "contend", "maintain", "reply", "respond",
+    "suggest", "testify", "tweet", "predict", "describe", "call", "reiterate", "remark",
+    "counter", "concede", "complain", "deny", "believe", "think", "hope", "estimate",
+})
+#: attribution cues that credit information but leave the wording to the author
+SOURCE_CUES = ("according", "reportedly", "per ", "citing", "cited")
 QUOTE_OPEN = "“„«‹"
 QUOTE_CLOSE = "”»›"
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours",
@@ -207,6 +219,7 @@ class Suggester:
         masked = [(a, b) for a, b in regions]
         if report and report[2] is not None:
             masked.append(report[2])
+        masked.extend(_reported_content(doc, sent))
         speaking = report is not None or any(
             t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB"
             and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in sent)
@@ -217,7 +230,9 @@ class Suggester:
         if report:
             kind, who, _content, cue = report
             if kind == "according":
-                reason = f"attributed claim: according to {who}" if who else "attributed claim"
+                cue_text = cue if cue else "according to"
+                reason = f"attributed claim: {cue_text} {who}" if who else \
+                    f"attributed claim: {cue_text}"
             else:
                 reason = f"reported speech: {who} {cue}" if who else f"reported speech: {cue}"
             return Suggestion("quote", 0.7 if kind != "according" else 0.6, reason)
@@ -233,7 +248,7 @@ class Suggester:
         """(kind, source name, content span or None, cue) or None."""
         for c in claims:
             who = c.source.name if c.source is not None else None
-            if c.cue.lower().startswith("according"):
+            if c.cue.lower().startswith(SOURCE_CUES):
                 return ("according", who, None, c.cue)
             return ("speech", who, (c.start, c.end), c.cue)
         root = sent.root
@@ -252,9 +267,10 @@ class Suggester:
                 return ("speech", _name(doc, subj), content, root.text)
         for t in sent:
             if t.lower_ == "according" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "to":
-                pobj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
-                return ("according", _name(doc, pobj) if pobj is not None else None, None,
-                        "according to")
+                k = t.i + 2
+                while k < sent.end and doc[k].text not in (",", ";", ".", "—", "–", ":"):
+                    k += 1
+                return ("according", _source_name(doc, t.i + 2, k), None, "according to")
         return None
 
     def _stance(self, doc: Doc, sent: Span, s0: int, s1: int, masked, short, reported: bool):
@@ -283,6 +299,8 @@ class Suggester:
                 add(hit[0], tok.text, hit[1])
             elif low in _FIRST_PERSON and tok.text != "US":
                 add("first person", tok.text, 0.6)
+            elif tok.lemma_ in ("look", "sound") and any(c.dep_ == "acomp" for c in tok.children):
+                add("speculative", tok.text, 1.0)   # "Italy look unstoppable"
         # phrases on the visible text
         chars = list(text[s0:s1].lower())
         for a, b in masked:
@@ -304,6 +322,47 @@ class Suggester:
             if not reported or intro:
                 add("scare quotes", text[a:b], 0.7)
         return sum(weights.values()), cues
+
+
+def _reported_content(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    """Char spans of words a speaker is reported as saying ("critics described
+    the decision as reckless"; "the economy is booming, the minister said").
+
+    For every reporting verb with a nominal subject, the rest of its clause
+    after the verb is the speaker's; when the verb hangs off the main clause
+    (parataxis / ccomp of the root), the main clause is.
+    """
+    spans = []
+    for t in sent:
+        if t.lemma_ not in CONTENT_VERBS or t.pos_ != "VERB":
+            continue
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.lower_ in ("it", "i", "we"):
+            continue
+        sub = list(t.subtree)
+        after = [x for x in sub if x.i > t.i]
+        if after:
+            spans.append((after[0].idx, after[-1].idx + len(after[-1].text)))
+        if t.dep_ in ("parataxis", "ccomp") and t.head.i == sent.root.i and t.i > t.head.i:
+            first = sent[0]
+            spans.append((first.idx, sub[0].idx))
+    return spans
+
+
+def _source_name(doc: Doc, start: int, end: int) -> str | None:
+    """The name of the source in tokens [start, end): its last named entity, else the words."""
+    if end <= start:
+        return None
+    named = [e for e in doc.ents if e.start >= start and e.end <= end
+             and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+    if named:
+        best = next((e for e in named if e.label_ == "PERSON"), None) or \
+            next((e for e in reversed(named) if e.label_ == "ORG"), named[-1])
+        from .entities import cluster_for_span
+        cl = cluster_for_span(doc, best.start_char, best.end_char)
+        return cl.name if cl is not None else best.text
+    words = doc[start:end].text.split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
 def _name(doc: Doc, tok) -> str:
