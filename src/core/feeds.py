@@ -8,6 +8,7 @@ absolute links, fragments removed, duplicates dropped.
 from __future__ import annotations
 
 import calendar
+import re
 import datetime as _dt
 import urllib.parse
 from dataclasses import dataclass
@@ -91,7 +92,8 @@ def parse_feed(body: bytes, url: str) -> Feed:
         exc = parsed.get("bozo_exception")
         if exc is not None:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            why = f" ({first})"
+            m = re.match(r"^<unknown>:(\d+):\d+: (.*)$", first)
+            why = f" ({m.group(2)})" if m else f" ({first})"
         raise InputError(f"{url}: not an RSS or Atom feed{why}")
     feed_meta = parsed.get("feed") or {}
     out: list[FeedEntry] = []

@@ -83,7 +83,7 @@ class SavedPage:
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 on the web
-_WEB_LATIN1 = {"latin_1", "iso8859_1", "ascii", "us-ascii", "cp819"}
+_WEB_LATIN1 = {"iso8859-1", "ascii"}
 
 
 def _codec(label: str | None) -> str | None:
