@@ -1,0 +1,107 @@
+"""``newsreader [PATH...]``: load articles, add them to the store, run the app.
+
+Everything that can fail on bad input (a missing file, a broken config, an
+unusable database) fails here, before the terminal is taken over, with the
+one-line message the CLI prints.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from newsreader.core import paths as paths_mod
+from newsreader.core.config import load_config
+from newsreader.core.errors import ConfigError, InputError
+from newsreader.core.models import Article
+
+
+def sample_paths() -> list[str]:
+    """The bundled sample articles (read through importlib.resources)."""
+    from importlib import resources
+
+    root = resources.files("newsreader.seeds")
+    return sorted(str(p) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+def load_articles(given: list[str]) -> list[Article]:
+    from newsreader.core.ingest import load_path
+
+    if given.count("-") > 1:
+        raise InputError("-: standard input can be read only once")
+    return [load_path(p) for p in (given or sample_paths())]
+
+
+def _reattach_terminal() -> None:
+    """After reading an article from a pipe, read keys from the terminal."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise InputError("-: the article was read from standard input, but there is no "
+                         "terminal to read keys from (run newsreader in a terminal)") from None
+    os.dup2(fd, 0)
+    os.close(fd)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+
+
+def build_app(args, *, stdin_ok: bool = True):
+    """Everything run_app does except running: returns (app, store)."""
+    from newsreader.core.store import Store
+
+    from .app import NewsreaderApp
+    from .keymap import binding_ids
+    from .session import Session
+
+    paths = paths_mod.resolve(getattr(args, "data_dir", None))
+    config = load_config(paths.config_file, binding_ids=binding_ids())
+    annotator = paths_mod.resolve_annotator(getattr(args, "annotator", None) or _env_or(config.annotator))
+    given = list(getattr(args, "paths", None) or [])
+    articles = load_articles(given)
+    if "-" in given and stdin_ok:
+        _reattach_terminal()
+    store = Store.open(paths.db)
+    try:
+        for article in articles:
+            store.add_article(article)
+        cache = None
+        try:
+            from newsreader.core.cache import AnalysisCache
+            cache = AnalysisCache(paths.analysis_cache)
+        except ImportError:
+            cache = None
+        model = getattr(args, "model", None) or config.model
+        session = Session(store=store, paths=paths, annotator=annotator, model=model, cache=cache)
+        if len(given) == 2 and articles[0].id != articles[1].id:
+            open_ids = [articles[0].id, articles[1].id]
+        else:
+            open_ids = [articles[0].id] if articles else []
+        theme = config.theme
+        app = NewsreaderApp(session, open_ids=open_ids, keymap=config.keymap, theme=theme)
+        if theme and theme not in app.available_themes:
+            line = config.line_of("theme")
+            where = f"{config.path}, line {line}" if line else str(config.path)
+            raise ConfigError(f"{where}: unknown theme {theme!r} (known: "
+                              f"{', '.join(sorted(app.available_themes))})")
+    except BaseException:
+        store.close()
+        raise
+    return app, store
+
+
+def _env_or(value: str | None) -> str | None:
+    # --annotator wins, then NEWSREADER_ANNOTATOR, then the config file, then the OS user
+    if os.environ.get("NEWSREADER_ANNOTATOR", "").strip():
+        return None
+    return value
+
+
+def run_app(args) -> int:
+    app, store = build_app(args)
+    try:
+        app.run()
+    finally:
+        store.close()
+    code = app.return_code
+    return 0 if code is None else int(code)
+

@@ -1,0 +1,233 @@
+"""Word-wrapping an article into screen lines, once per width.
+
+The document view never wraps text per keystroke: it asks for the layout of a
+width once (a few hundred milliseconds for 100,000 words) and then only looks
+lines up. Every body line is a pair of character offsets into ``Article.text``
+so highlights, clicks and sentences map to lines with plain arithmetic.
+
+Cell widths come from ``rich.cells`` so wide CJK characters and emoji take two
+columns and lines still fit the pane.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+
+from newsreader.core.models import Article, Sentence
+
+# Line kinds
+BODY = 0
+BLANK = 1
+TITLE = 2
+META = 3
+
+_WORD = re.compile(r"\S+\s*|\s+")
+
+# Defensive 1:1 replacement of anything a terminal could act on (ingest already
+# strips these; offsets must not move, so each becomes one visible character).
+_CONTROL = {c: "\ufffd" for c in range(0x20) if c not in (0x0A,)}
+_CONTROL[0x09] = " "
+_CONTROL.update({c: "\ufffd" for c in range(0x7F, 0xA0)})
+CONTROL_TABLE = str.maketrans(_CONTROL)
+
+
+def display_text(text: str) -> str:
+    """``text`` with control characters replaced one for one (offsets unchanged)."""
+    return text.translate(CONTROL_TABLE)
+
+
+def _width(s: str) -> int:
+    return len(s) if s.isascii() else cell_len(s)
+
+
+def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Wrap ``text[start:end]`` (no newlines) into lines of at most ``width`` cells.
+
+    Returns absolute ``(start, end)`` offsets; trailing spaces stay on the line
+    they follow (they are cropped when drawn). Words longer than the width are
+    split at character boundaries.
+    """
+    width = max(1, width)
+    unit = text[start:end]
+    if _width(unit) <= width:
+        return [(start, end)]
+    lines: list[tuple[int, int]] = []
+    line_start = 0
+    used = 0
+    for match in _WORD.finditer(unit):
+        word = match.group()
+        ws = match.start()
+        stripped = word.rstrip()
+        w = _width(stripped)
+        trailing = len(word) - len(stripped)
+        if used + w <= width:
+            used += w + trailing
+            continue
+        if used > 0 and ws > line_start:
+            lines.append((start + line_start, start + ws))
+            line_start = ws
+            used = 0
+        if w <= width:
+            used = w + trailing
+            continue
+        # a word wider than the pane: split it by cells
+        acc = 0
+        for i, ch in enumerate(stripped):
+            cw = _width(ch)
+            if acc + cw > width and acc > 0:
+                lines.append((start + line_start, start + ws + i))
+                line_start = ws + i
+                acc = 0
+            acc += cw
+        used = acc + trailing
+    lines.append((start + line_start, end))
+    return lines
+
+
+def char_at_cell(text: str, cell: int) -> int:
+    """Index into ``text`` of the character drawn at column ``cell``."""
+    if text.isascii():
+        return min(max(cell, 0), len(text))
+    acc = 0
+    for i, ch in enumerate(text):
+        acc += cell_len(ch)
+        if acc > cell:
+            return i
+    return len(text)
+
+
+@dataclass
+class Layout:
+    """Screen lines of one article at one width."""
+
+    width: int
+    starts: list[int] = field(default_factory=list)    # char offset (body/blank lines)
+    ends: list[int] = field(default_factory=list)
+    sents: list[int] = field(default_factory=list)     # sentence position, -1 for none
+    kinds: list[int] = field(default_factory=list)
+    header: dict[int, str] = field(default_factory=dict)  # line -> text for TITLE/META lines
+    first_line: list[int] = field(default_factory=list)   # sentence position -> first line
+    last_line: list[int] = field(default_factory=list)    # sentence position -> last line
+    body_start: int = 0
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def line_of_char(self, offset: int) -> int:
+        """The body line holding character ``offset`` (nearest line before it)."""
+        if len(self.starts) <= self.body_start:
+            return max(0, len(self.kinds) - 1)
+        i = bisect_right(self.starts, offset, lo=self.body_start) - 1
+        return max(self.body_start, i)
+
+    def sentence_lines(self, position: int) -> tuple[int, int]:
+        return self.first_line[position], self.last_line[position]
+
+
+def build_layout(article: Article, sentences: Sequence[Sentence] | None, width: int,
+                 text: str | None = None) -> Layout:
+    """Lay out the header (title, source/date) and the body at ``width`` cells.
+
+    With sentences, each sentence starts on a new line (the gutter then shows one
+    label per sentence); without them, paragraphs wrap as wholes.
+    """
+    text = article.text if text is None else text
+    width = max(8, width)
+    lay = Layout(width=width)
+    starts, ends, sents, kinds = lay.starts, lay.ends, lay.sents, lay.kinds
+
+    def add(s: int, e: int, sent: int, kind: int) -> None:
+        starts.append(s)
+        ends.append(e)
+        sents.append(sent)
+        kinds.append(kind)
+
+    title = display_text(article.title or _fallback_title(article))
+    for s, e in wrap(title, 0, len(title), width):
+        lay.header[len(kinds)] = title[s:e].rstrip()
+        add(0, 0, -1, TITLE)
+    meta = " · ".join(display_text(x) for x in (article.source, article.date, article.author) if x)
+    if meta:
+        for s, e in wrap(meta, 0, len(meta), width):
+            lay.header[len(kinds)] = meta[s:e].rstrip()
+            add(0, 0, -1, META)
+    add(0, 0, -1, BLANK)
+    lay.body_start = len(kinds)
+
+    def add_unit(s: int, e: int, sent: int) -> None:
+        # a unit may hold single newlines: each is a hard break
+        pos = s
+        while True:
+            nl = text.find("\n", pos, e)
+            stop = e if nl < 0 else nl
+            if stop > pos or nl < 0:
+                for a, b in wrap(text, pos, stop, width):
+                    add(a, b, sent, BODY)
+            if nl < 0:
+                break
+            pos = nl + 1
+
+    if sentences:
+        lay.first_line = [0] * len(sentences)
+        lay.last_line = [0] * len(sentences)
+        pos = 0
+        for position, sentence in enumerate(sentences):
+            s, e = sentence.start, sentence.end
+            if s < pos:  # overlapping offsets: never draw text twice
+                s = pos
+            if e < s:
+                e = s
+            _gap(text, pos, s, add, add_unit, first=(position == 0))
+            lay.first_line[position] = len(kinds)
+            if e > s:
+                add_unit(s, e, position)
+            else:
+                add(s, s, position, BODY)
+            lay.last_line[position] = len(kinds) - 1
+            pos = e
+        _gap(text, pos, len(text), add, add_unit, first=False, tail=True)
+    else:
+        pos = 0
+        first = True
+        for para in text.split("\n\n"):
+            if not first:
+                add(pos - 1, pos - 1, -1, BLANK)
+            first = False
+            if para.strip():
+                add_unit(pos, pos + len(para), -1)
+            pos += len(para) + 2
+    if len(kinds) == lay.body_start:
+        add(0, 0, -1, BLANK)
+    return lay
+
+
+def _gap(text: str, a: int, b: int, add, add_unit, *, first: bool, tail: bool = False) -> None:
+    """Text between two sentences: blank lines for paragraph breaks, stray words as lines."""
+    if b <= a:
+        return
+    gap = text[a:b]
+    if not gap.strip():
+        if "\n\n" in gap and not first and not tail:
+            add(a, a, -1, BLANK)
+        return
+    # non-whitespace outside every sentence: show it, unselectable
+    pos = a
+    for k, para in enumerate(gap.split("\n\n")):
+        if k > 0:
+            add(pos - 1, pos - 1, -1, BLANK)
+        if para.strip():
+            lead = len(para) - len(para.lstrip())
+            add_unit(pos + lead, pos + len(para.rstrip()), -1)
+        pos += len(para) + 2
+
+
+def _fallback_title(article: Article) -> str:
+    if article.location:
+        name = article.location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        if name:
+            return name
+    return "Untitled article"

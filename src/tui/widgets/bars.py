@@ -1,0 +1,125 @@
+"""One-line bars: the top bar (title, progress, annotator), status line, legend."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Static
+
+from ..highlights import FAMILY_NAMES
+
+
+def progress_bar(done: int, total: int | None, cells: int = 8) -> str:
+    if not total:
+        return "▱" * cells
+    filled = round(cells * min(done, total) / total)
+    if done and not filled:
+        filled = 1
+    return "▰" * filled + "▱" * (cells - filled)
+
+
+class TopBar(Static):
+    """``newsreader · <what> ········ 3/24 tagged ▰▱▱ · annotator: NAME``"""
+
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def set_parts(self, left: str, right: str = "", annotator: str = "") -> None:
+        width = max(10, self.size.width - 2) if self.size.width else 78
+        right_parts = []
+        if right:
+            right_parts.append((right, ""))
+        if annotator:
+            if right:
+                right_parts.append(("  ", ""))
+            right_parts.append(("annotator: ", "$text-muted"))
+            right_parts.append((annotator, "bold"))
+        right_len = sum(len(t) for t, _ in right_parts)
+        head = "newsreader"
+        room = width - right_len - len(head) - 5
+        middle = left if len(left) <= room else (left[: max(0, room - 1)] + "…" if room > 1 else "")
+        pad = max(1, width - len(head) - 3 - len(middle) - right_len)
+        self.update(Content.assemble((head, "bold $text-accent"), (" · " if middle else "", "$text-muted"),
+                                     middle, " " * pad, *right_parts))
+        self._parts = (left, right, annotator)
+
+    def on_resize(self) -> None:
+        parts = getattr(self, "_parts", None)
+        if parts:
+            self.set_parts(*parts)
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        background: $panel-darken-1;
+        color: $text-muted;
+        padding: 0 1;
+        &.-warning { color: $text-warning; }
+        &.-error { color: $text-error; text-style: bold; }
+    }
+    """
+
+    def say(self, message: Content | str, level: str = "") -> None:
+        self.set_class(level == "warning", "-warning")
+        self.set_class(level == "error", "-error")
+        self.update(message if isinstance(message, Content) else Content(message))
+
+
+class Legend(Static):
+    """What every highlight and gutter mark means, drawn with the real styles."""
+
+    DEFAULT_CSS = """
+    Legend {
+        height: auto;
+        max-height: 8;
+        background: $panel;
+        padding: 0 1;
+        display: none;
+    }
+    Legend.-shown { display: block; }
+    """
+
+    def show_for(self, view) -> None:
+        style = view._style
+        base = view.rich_style
+        t = Text(no_wrap=False, overflow="fold")
+        t.append("Entities ", style="bold")
+        for family in ("person", "org", "place", "group", "thing"):
+            t.append(FAMILY_NAMES[family], style=base + style(family))
+            t.append("  ")
+        t.append("(key 1; [ ] select: shows the canonical name)\n", style="dim")
+        t.append("Quotes ", style="bold")
+        t.append("“quoted words”", style=base + style("quote"))
+        t.append(" ")
+        t.append("speaker", style=base + style("speaker"))
+        t.append(" ")
+        t.append("said", style=base + style("qcue"))
+        t.append("  gutter “  (key 2)\n", style="dim")
+        t.append("Claims ", style="bold")
+        t.append("claim content", style=base + style("claim"))
+        t.append(" ")
+        t.append("according to", style=base + style("ccue"))
+        t.append(" ")
+        t.append("source", style=base + style("source"))
+        t.append("  gutter †  (key 3)\n", style="dim")
+        t.append("Gutter ", style="bold")
+        t.append("▌", style=base + style("cursor-bar"))
+        t.append(" cursor  ")
+        t.append("F", style=base + style("fact"))
+        t.append("act ")
+        t.append("Q", style=base + style("quote-label"))
+        t.append("uote ")
+        t.append("O", style=base + style("opinion"))
+        t.append("pinion ")
+        t.append("·", style=base + style("untagged-dot"))
+        t.append(" untagged, then the suggestion ")
+        t.append("f q o", style=base + style("suggestion"))
+        t.append(" (enter accepts)")
+        self.update(t)

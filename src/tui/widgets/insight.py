@@ -1,0 +1,155 @@
+"""Side panels: the article's insight list and the comparison summary."""
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsreader.core.models import LABELS
+
+from ..compare import Comparison, Matched
+from ..highlights import FAMILIES, Highlights
+from ..keymap import INSIGHT_BINDINGS
+
+FAMILY_TAG = {"person": "person", "org": "org", "place": "place", "group": "group", "thing": "other"}
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class InsightPanel(OptionList):
+    """Entity clusters with counts, quotations with speakers, claims with sources.
+
+    Choosing an item (enter or click) moves the article's cursor there.
+    """
+
+    BINDINGS = INSIGHT_BINDINGS
+    HELP = """
+## Insight panel
+Entities (by cluster, with mention counts), quotations with their speakers and
+claims with their sources. **Enter** on an item moves the article cursor there;
+choosing an entity again goes to its next mention.
+"""
+
+    DEFAULT_CSS = """
+    InsightPanel {
+        width: 40;
+        height: 1fr;
+        border: none;
+        border-left: vkey $panel-lighten-1;
+        background: $surface;
+        padding: 0;
+        scrollbar-size-vertical: 1;
+        & > .option-list--option { padding: 0 1; }
+    }
+    InsightPanel:focus { border-left: vkey $accent; }
+    """
+
+    def show_pending(self, message: str) -> None:
+        self.set_options([Option(Content.styled("Insight", "bold"), disabled=True),
+                          Option(Content(message), disabled=True)])
+
+    def show(self, hl: Highlights) -> None:
+        a = hl.analysis
+        options: list[Option | None] = []
+        counts = hl.cluster_counts
+        clusters = [c for c in a.clusters if counts.get(c.id)]
+        clusters.sort(key=lambda c: (-counts[c.id], c.name.lower()))
+        unclustered = Counter(e.text for e in hl.named_entities if e.cluster is None)
+        n_ent = len(clusters) + len(unclustered)
+        options.append(Option(Content.styled(f"Entities ({n_ent})", "bold $text-accent"), disabled=True))
+        for c in clusters:
+            family = FAMILY_TAG.get(FAMILIES.get(c.label, ""), c.label.lower())
+            prompt = Content.assemble(
+                (_clip(c.name, 24), "bold"), " ",
+                (f"{family} ×{counts[c.id]}", "$text-muted"))
+            options.append(Option(prompt, id=f"ent:{c.id}"))
+        for i, (text, n) in enumerate(unclustered.most_common()):
+            options.append(Option(Content.assemble((_clip(text, 24), "bold"), " ",
+                                                   (f"×{n}", "$text-muted")), id=f"txt:{i}:{text}"))
+        if not n_ent:
+            options.append(Option(Content("none found"), disabled=True))
+        options.append(None)
+        options.append(Option(Content.styled(f"Quotations ({len(a.quotes)})", "bold $text-secondary"),
+                              disabled=True))
+        for i, q in enumerate(a.quotes):
+            who = q.speaker.name if q.speaker else "unattributed"
+            prompt = Content.assemble((_clip(who, 30), "bold"), (f" {q.cue}" if q.cue else "", "$text-muted"),
+                                      "\n", (_clip(q.text, 70), "italic"))
+            options.append(Option(prompt, id=f"quote:{i}"))
+        if not a.quotes:
+            options.append(Option(Content("none found"), disabled=True))
+        options.append(None)
+        options.append(Option(Content.styled(f"Claims ({len(a.claims)})", "bold $text-warning"),
+                              disabled=True))
+        for i, c in enumerate(a.claims):
+            src = c.source.name if c.source else "unnamed source"
+            prompt = Content.assemble((_clip(src, 30), "bold"), (f" ({c.cue})", "$text-muted"),
+                                      "\n", (_clip(c.content, 70), "underline"))
+            options.append(Option(prompt, id=f"claim:{i}"))
+        if not a.claims:
+            options.append(Option(Content("none found"), disabled=True))
+        highlighted = self.highlighted
+        self.set_options(options)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+
+def _names(items: list[str], limit: int = 12) -> str:
+    if not items:
+        return "—"
+    shown = ", ".join(items[:limit])
+    return shown + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+
+
+class ComparePanel(VerticalScroll, can_focus=False):
+    """Shared and only-one entities, people quoted, sources cited, label profiles."""
+
+    DEFAULT_CSS = """
+    ComparePanel {
+        width: 44;
+        height: 1fr;
+        border-left: vkey $panel-lighten-1;
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def compose(self):
+        yield Static(id="compare-summary")
+
+    def show(self, comparison: Comparison | None, title_a: str, title_b: str,
+             pending: str | None = None) -> None:
+        static = self.query_one("#compare-summary", Static)
+        if comparison is None:
+            static.update(Content.assemble(("Comparison", "bold"), "\n\n", pending or "analysing…"))
+            return
+        parts: list = [("A ", "bold $text-accent"), _clip(title_a, 36), "\n",
+                       ("B ", "bold $text-primary"), _clip(title_b, 36), "\n"]
+        if pending:
+            parts += ["\n", (pending, "italic $text-muted"), "\n"]
+
+        def section(title: str, m: Matched, style: str) -> None:
+            parts.extend(["\n", (title, f"bold {style}"), "\n"])
+            shared = [a if a == b else f"{a} = {b}" for a, b in m.shared]
+            parts.extend([("both: ", "bold"), _names(shared), "\n"])
+            parts.extend([("only A: ", "bold $text-accent"), _names(m.only_a), "\n"])
+            parts.extend([("only B: ", "bold $text-primary"), _names(m.only_b), "\n"])
+
+        section("Entities", comparison.entities, "$text-accent")
+        section("People quoted", comparison.speakers, "$text-secondary")
+        section("Sources cited", comparison.sources, "$text-warning")
+        parts.extend(["\n", ("Fact / quote / opinion", "bold"), "\n"])
+        for tag, prof in (("A", comparison.profile_a), ("B", comparison.profile_b)):
+            n = prof["total"]["sentences"]
+            tagged = " ".join(f"{label[0].upper()}{prof['tagged'][label]}" for label in LABELS)
+            suggested = " ".join(f"{label[0].upper()}{prof['suggested'][label]}" for label in LABELS)
+            parts.extend([(f"{tag} ", "bold"), f"tagged {tagged}", (f"  of {n}", "$text-muted"), "\n",
+                          "  ", (f"suggested {suggested}", "$text-muted"), "\n"])
+        static.update(Content.assemble(*parts))
