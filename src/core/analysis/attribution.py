@@ -184,12 +184,25 @@ class Resolver:
     def head_mention(self, tok: Token) -> Mention:
         """The mention for a subject/object head token (entity, appositive name, or NP)."""
         ent = self.layout.ent(tok)
+        if tok.lower_ in cues.NAME_SUFFIXES and tok.i > 0:
+            return self.head_mention(self.doc[tok.i - 1])
         if ent is not None and ent.label_ in SPEAKER_ENT_LABELS:
             return self.mention_from_span(ent.start, ent.end)
+        if ent is None and tok.pos_ in ("NOUN", "PROPN"):
+            # "Chair of trustees Dame Felicity Crane said": the person named in the phrase
+            for t in tok.subtree:
+                if t.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+                    break
+                e = self.layout.ent(t)
+                if e is not None and t.i > tok.i and (e.label_ == "PERSON" or (
+                        e[0].lower_ in cues.FEMALE_CUES | cues.MALE_CUES and e.label_ == "ORG")):
+                    return self.mention_from_span(e.start, e.end)
         if tok.pos_ == "NOUN":
             # "the authority's chief executive, Fiona Reddy," -> the appositive name
             for child in tok.rights:
                 if child.dep_ == "appos":
+                    if child.lower_ in cues.NAME_SUFFIXES and child.i > 0:
+                        child = self.doc[child.i - 1]
                     aent = self.layout.ent(child)
                     if aent is not None and aent.label_ in ("PERSON", "ORG"):
                         return self.mention_from_span(aent.start, aent.end)
@@ -249,7 +262,7 @@ class Resolver:
             return "m"
         return None
 
-    def _kind_of(self, tok: Token, mention: Mention) -> str:
+    def _kind_of(self, tok: Token) -> str:
         ent = self.layout.ent(tok)
         if ent is not None:
             if ent.label_ == "PERSON":
@@ -257,25 +270,45 @@ class Resolver:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 return "org"
         low = tok.lower_
-        if tok.tag_ in ("NNS", "NNPS"):
+        if low in cues.PRONOUNS_PLURAL or tok.tag_ in ("NNS", "NNPS"):
             return "group"
-        if low in cues.ORG_NOUNS:
+        if low in cues.PRONOUNS_NEUTER or low in cues.ORG_NOUNS:
             return "org"
         return "person"
 
     def _seed_people(self) -> None:
-        """Every PERSON entity is a (weak) antecedent candidate."""
+        """Antecedent candidates: every PERSON entity, and every named subject of a verb."""
+        regions = quoted_regions(self.doc)
         for ent in self.doc.ents:
             if ent.label_ == "PERSON":
                 m = self.mention_from_span(ent.start, ent.end)
                 self.events.append(Event(ent.start_char, m, None, "person",
                                          self.layout.para_of_char(ent.start_char)))
+        for tok in self.doc:
+            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "PROPN":
+                continue
+            if any(s <= tok.idx < e for s, e in regions):
+                continue
+            ent = self.layout.ent(tok)
+            if ent is not None and ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
+                continue
+            if ent is not None and ent.label_ != "PERSON" and any(
+                    w.lower_ in cues.ORG_NOUNS for w in ent):
+                continue
+            # a PERSON or unlabelled name is a person subject; a name the tagger called a
+            # place or an organisation is a weaker candidate (taggers confuse rare names)
+            kind = "subject" if ent is None or ent.label_ == "PERSON" else "misc"
+            m = self.head_mention(tok)
+            self.events.append(Event(tok.idx, m, None, kind, self.layout.para_of(tok)))
         self.events.sort(key=lambda e: e.pos)
 
     def add_speaker(self, pos: int, mention: Mention, tok: Token | None = None) -> None:
+        if tok is None:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            tok = span.root if span is not None and len(span) else None
         kind = "speaker"
-        if tok is not None and self._kind_of(tok, mention) in ("org", "group"):
-            kind = "org" if self._kind_of(tok, mention) == "org" else "group"
+        if tok is not None and self._kind_of(tok) in ("org", "group"):
+            kind = self._kind_of(tok)
         ev = Event(pos, mention, None, kind, self.layout.para_of_char(pos))
         bisect.insort(self.events, ev, key=lambda e: e.pos)
 
@@ -305,17 +338,18 @@ class Resolver:
         want = "f" if pron in cues.PRONOUNS_FEMALE else "m"
 
         def ok(ev: Event) -> bool:
-            if ev.kind not in ("speaker", "person"):
-                return False
             g = self.gender_of(ev.mention)
             return g is None or g == want
 
-        # 1. the nearest person who spoke, gender permitting; 2. the nearest person named
-        for kinds in (("speaker",), ("person",)):
+        # 1. the nearest person who spoke or was the subject of a sentence, gender permitting;
+        # 2. a name the tagger mislabelled; 3. the nearest person named at all
+        for kinds in (("speaker", "subject"), ("misc",), ("person",)):
             known = [ev for ev in reversed(before) if ev.kind in kinds and ok(ev)]
-            # prefer one whose gender is known to match over one of unknown gender nearby
+            # a candidate whose gender is known to match beats a nearby one of unknown gender
             for ev in known:
-                if self.gender_of(ev.mention) == want and (ev.pos >= known[0].pos - 400):
+                if ev.pos < known[0].pos - 400:
+                    break
+                if self.gender_of(ev.mention) == want:
                     return ev.mention
             if known:
                 return known[0].mention
@@ -339,10 +373,10 @@ class Resolver:
         mention = self.head_mention(tok)
         ent = self.layout.ent(tok)
         first = doc[_np_bounds(tok)[0]]
-        has_name = any(t.pos_ == "PROPN" or self.layout.ent(t) is not None
-                       for t in doc[_np_bounds(tok)[0]:tok.i])
-        if ent is None and tok.pos_ == "NOUN" and first.lower_ in ("the", "this", "that") \
-                and not has_name:
+        # only a bare "the official" / "the company" points back; "the returning officer" or
+        # "the U.S. government" describes itself
+        plain = _np_bounds(tok)[0] == tok.i - 1
+        if ent is None and tok.pos_ == "NOUN" and first.lower_ in ("the", "this", "that") and plain:
             target = self._definite_antecedent(tok)
             if target is not None:
                 return Mention(start=mention.start, end=mention.end, text=mention.text,
@@ -374,11 +408,30 @@ class Resolver:
                 if e - s > 2 and doc[s].lower_ not in ("the",):
                     return self.mention_from_span(s, e)
         if head in cues.ORG_NOUNS:
-            for ent in reversed([e for e in doc.ents if e.end <= tok.i]):
-                if para - self.layout.para_of(ent.root) > 3:
+            # "the Scottish company Orbex Highlands ... the company said"
+            for prev in reversed(doc[:tok.i]):
+                if para - self.layout.para_of(prev) > 4:
                     break
-                if ent.label_ == "ORG":
-                    return self.mention_from_span(ent.start, ent.end)
+                if prev.lower_ == head and prev.i + 1 < tok.i:
+                    e = self.layout.ent(doc[prev.i + 1])
+                    if e is not None and e.label_ in ("ORG", "GPE", "PERSON", "PRODUCT"):
+                        return self.mention_from_span(e.start, e.end)
+            # else the organisation the article is about: the most often named one nearby
+            # (organisation entities, and names the tagger missed or called places)
+            cands: list[tuple[int, int]] = []
+            for e in doc.ents:
+                if e.end <= tok.i and e.label_ in ("ORG", "GPE") and \
+                        para - self.layout.para_of(e.root) <= 4:
+                    cands.append((e.start, e.end))
+            for t in doc[:tok.i]:
+                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and self.layout.ent(t) is None \
+                        and para - self.layout.para_of(t) <= 4:
+                    cands.append((t.i, t.i + 1))
+            if cands:
+                text = doc.text
+                best = max(reversed(cands), key=lambda c: (
+                    text.count(doc[c[0]:c[1]].text), doc[c[0]].ent_type_ == "ORG"))
+                return self.mention_from_span(*best)
         if head in cues.PERSON_NOUNS or re.match(r"\d+-year-old$", head):
             for ev in reversed([e for e in self.events if e.pos < tok.idx]):
                 if ev.kind in ("speaker", "person") and para - ev.para <= 3:
@@ -391,13 +444,13 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     tok = verb
     while tok is not None and seen < 4:
-        for child in tok.children:
-            if child.dep_ in SUBJECT_DEPS and not child.is_punct:
-                if child.dep_ == "nsubjpass" and tok.lemma_.lower() in cues.SPEECH_VERBS:
-                    # "it was said" has no source; "Mayhew can be heard saying" does
-                    if child.lower_ in ("it",):
-                        return None
-                return child
+        subjects = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and not c.is_punct]
+        if subjects:
+            # two subjects is a parse slip ("Year 10 pupil Amira Hassan said"): the nearest wins
+            child = min(subjects, key=lambda c: abs(c.i - tok.i))
+            if child.dep_ == "nsubjpass" and child.lower_ == "it":
+                return None  # "it was said" names no source
+            return child
         if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
             tok = tok.head
             seen += 1
@@ -472,10 +525,13 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
     for child in verb.children:
         if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             return child.left_edge.i, child.right_edge.i + 1
-    if lemma in cues.CLAIM_VERBS_WITH_OF:
+    if lemma in cues.CLAIM_VERBS_WITH_OF or lemma in cues.CLAIM_VERBS_WITH_AS:
+        word = "of" if lemma in cues.CLAIM_VERBS_WITH_OF else "as"
         for child in verb.rights:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                return child.i + 1, child.right_edge.i + 1
+            heads = [child] + ([g for g in child.rights] if child.dep_ == "dobj" else [])
+            for h in heads:
+                if h.dep_ == "prep" and h.lower_ == word and h.right_edge.i > h.i:
+                    return verb.i + 1, h.right_edge.i + 1
     for child in verb.rights:
         # "denied an AFP report ... that ...": a that-clause hanging off the object
         if child.dep_ in ("dobj", "dative"):
@@ -502,7 +558,7 @@ def _is_claim_verb(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and lemma == "say"):
         return False
-    if lemma in cues.CLAIM_VERBS or lemma in cues.CLAIM_VERBS_WITH_OF:
+    if lemma in cues.CLAIM_VERBS or lemma in cues.CLAIM_VERBS_WITH_OF or lemma in cues.CLAIM_VERBS_WITH_AS:
         return True
     for child in tok.children:
         if (lemma, child.lower_) in cues.CLAIM_PHRASES:
@@ -597,6 +653,9 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
                                        content=doc.text[start:end], source=None, cue=tok.lower_,
                                        cue_span=(tok.idx, tok.idx + len(tok))))
                     break
+        # a claim reported inside another claim's content belongs to that claim
+        found = [c for c in found if not any(
+            o is not c and c.cue_span and o.start <= c.cue_span[0] < o.end for o in found)]
         # one claim per source per sentence; quotes already attributed to that source win
         seen: set[str] = {q.speaker.name for q in sent_quotes if q.speaker is not None
                           and q.start >= sent.start_char}

@@ -31,6 +31,12 @@ agree reply respond answer counter retort share lecture
 # Verbs that take the claim as an "of" phrase: "accused the company of sitting on its hands".
 CLAIM_VERBS_WITH_OF: frozenset[str] = frozenset({"accuse"})
 
+# Verbs whose claim is an "as" phrase: "described Thornton as the best team-mate he had had".
+CLAIM_VERBS_WITH_AS: frozenset[str] = frozenset({"describe", "characterise", "characterize"})
+
+# Post-name titles: "Jonathan Sykes KC said" -> the speaker is Jonathan Sykes.
+NAME_SUFFIXES: frozenset[str] = frozenset({"kc", "qc", "mp", "mep", "msp", "jr", "jr.", "sr", "sr.", "phd"})
+
 # Verb + word pairs that work as a claim verb: "made clear that ...", "pointed out that ...".
 CLAIM_PHRASES: frozenset[tuple[str, str]] = frozenset({
     ("make", "clear"), ("point", "out"), ("go", "on"),
