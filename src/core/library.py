@@ -584,6 +584,21 @@ class _Entity:
     name: str
     keys: frozenset[str]
     weight: float
+    # a person named in full also answers to a bare surname in another article
+    # ("Trump" there, "Donald Trump" here), but two full names sharing only a
+    # surname ("Owen Price", "Margaret Pryce") are different people
+    surname_keys: frozenset[str] = frozenset()
+
+
+def _person_keys(core: tuple[str, ...], skeleton) -> tuple[str | None, str | None]:
+    """(full-name key, surname key) of a person's name tokens, spelling-tolerant."""
+    def sk(tok: str) -> str:
+        return skeleton(tok) if len(tok) >= 4 else tok
+    if len(core) >= 2:
+        return f"pf:{sk(core[0])} {sk(core[-1])}", f"ps:{sk(core[-1])}"
+    if core:
+        return None, f"ps:{sk(core[0])}"
+    return None, None
 
 
 def _entity_profile(article: Article, analysis: Analysis) -> list[_Entity]:
@@ -600,21 +615,26 @@ def _entity_profile(article: Article, analysis: Analysis) -> list[_Entity]:
             if 0 <= s < e <= len(article.text):
                 forms.add(article.text[s:e])
         keys: set[str] = set()
-        for form in forms:
-            if c.label == "PERSON":
-                core, _ = person_core(form)
-                if len(core) >= 2 or (form == c.name and core):
-                    last = core[-1]
-                    keys.add("p:" + (skeleton(last) if len(last) >= 4 else " ".join(core)))
-            else:
+        surnames: set[str] = set()
+        if c.label == "PERSON":
+            cores = [person_core(f)[0] for f in forms]
+            full = [core for core in cores if len(core) >= 2]
+            for core in full or [person_core(c.name)[0]]:
+                full_key, surname_key = _person_keys(core, skeleton)
+                if full_key:
+                    keys.add(full_key)
+                    surnames.add(surname_key)
+                elif surname_key:
+                    keys.add(surname_key)
+        else:
+            for form in forms:
                 k = norm_key(form)
-                if not k:
-                    continue
-                keys.add(f"a:{aliases[k]}" if k in aliases else "n:" + k)
+                if k:
+                    keys.add(f"a:{aliases[k]}" if k in aliases else "n:" + k)
         if not keys:
             continue
         weight = w if len(c.mentions) >= 2 else w / 2
-        out.append(_Entity(c.label, c.name, frozenset(keys), weight))
+        out.append(_Entity(c.label, c.name, frozenset(keys), weight, frozenset(surnames)))
     return out
 
 
@@ -633,14 +653,19 @@ def _similarity(a: list[_Entity], b: list[_Entity]) -> tuple[float, list[str]]:
     if not total:
         return 0.0, []
     keys_b: dict[str, list[int]] = {}
+    surnames_b: dict[str, list[int]] = {}
     for j, e in enumerate(b):
         for k in e.keys:
             keys_b.setdefault(k, []).append(j)
+        for k in e.surname_keys:
+            surnames_b.setdefault(k, []).append(j)
     matched_a = 0.0
     matched_b: set[int] = set()
     names: list[str] = []
     for e in a:
         hits = {j for k in e.keys for j in keys_b.get(k, ())}
+        hits |= {j for k in e.keys for j in surnames_b.get(k, ())}   # bare surname here
+        hits |= {j for k in e.surname_keys for j in keys_b.get(k, ())}  # bare surname there
         if hits:
             matched_a += e.weight
             matched_b |= hits
