@@ -536,9 +536,14 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
         # "denied an AFP report ... that ...": a that-clause hanging off the object
         if child.dep_ in ("dobj", "dative"):
             for g in child.subtree:
-                if g.dep_ in ("acl", "ccomp", "relcl") and any(
-                        c.dep_ == "mark" and c.lower_ == "that" for c in g.children):
-                    return g.left_edge.i, g.right_edge.i + 1
+                if g.dep_ not in ("acl", "ccomp", "relcl"):
+                    continue
+                that = [c for c in g.children if c.lower_ == "that" and c.i < g.i]
+                # a complement clause has its own subject ("a report that the government
+                # planned ..."); a relative clause uses "that" as its subject or object
+                own_subject = any(c.dep_ in SUBJECT_DEPS and c.lower_ != "that" for c in g.children)
+                if that and (that[0].dep_ == "mark" or own_subject):
+                    return that[0].i, g.right_edge.i + 1
     for child in verb.rights:
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
             return child.left_edge.i, child.right_edge.i + 1

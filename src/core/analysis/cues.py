@@ -24,7 +24,7 @@ CLAIM_VERBS: frozenset[str] = frozenset("""
 say tell add claim deny insist warn announce report state argue note stress emphasize emphasise
 explain acknowledge admit allege assert confirm contend declare suggest reveal write tweet post
 recall concede complain predict estimate accuse maintain reiterate testify disclose mention
-highlight underline affirm conclude hint indicate caution promise pledge vow observe remark
+highlight underline affirm conclude caution promise pledge vow observe remark
 agree reply respond answer counter retort share lecture
 """.split())
 
