@@ -232,11 +232,12 @@ class Resolver:
         if last:
             keys.add(last)
         hits = {"f": 0, "m": 0}
-        first = mention.name.split()[0].lower() if mention.name.split() else ""
-        if first in cues.FEMALE_NAMES:
-            hits["f"] += 2
-        if first in cues.MALE_NAMES:
-            hits["m"] += 2
+        words = [w.lower().strip(".") for w in mention.name.split()]
+        for w in words[:-1] if len(words) > 1 else words[:0]:  # given names, not the surname
+            if w in cues.FEMALE_NAMES or w in cues.FEMALE_CUES:
+                hits["f"] += 2
+            if w in cues.MALE_NAMES or w in cues.MALE_CUES:
+                hits["m"] += 2
         # cue words right before any occurrence of the name (or its last word)
         for ent in doc.ents:
             if ent.label_ != "PERSON":
@@ -347,7 +348,7 @@ class Resolver:
             known = [ev for ev in reversed(before) if ev.kind in kinds and ok(ev)]
             # a candidate whose gender is known to match beats a nearby one of unknown gender
             for ev in known:
-                if ev.pos < known[0].pos - 400:
+                if ev.pos < known[0].pos - 250:
                     break
                 if self.gender_of(ev.mention) == want:
                     return ev.mention

@@ -212,12 +212,12 @@ def classify(text: str, span: QuoteSpan, para_lo: int) -> str:
     words = _words(_inner(text[span.start:span.end]))
     if not words:
         return "term"
-    if _looks_like_name(words) and not _standalone(text, span, para_lo):
+    standalone = _standalone(text, span, para_lo)
+    if _looks_like_name(words) and not standalone:
         return "term"
-    if _looks_like_name(words) and len(words) <= 3:
-        return "term"
-    if len(words) < cues.MIN_QUOTE_WORDS and not _standalone(text, span, para_lo):
-        return "term"
+    if len(words) < cues.MIN_QUOTE_WORDS or _looks_like_name(words):
+        # “No,” she said: a whole short utterance counts only with a cue right after it
+        return "short" if standalone else "term"
     return "quote"
 
 
@@ -234,6 +234,7 @@ class Found:
     cue: str | None = None
     cue_span: tuple[int, int] | None = None
     evidence: str = ""
+    short: bool = False
 
 
 def _tok_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -307,7 +308,8 @@ class SpeakerFinder:
                     f.cue_span = (first.idx, last.idx + len(last))
                     f.evidence = "after:according"
                     return True
-        for k, t in enumerate(toks[:12]):
+        # a short utterance (“No,” she said) needs its cue right after it
+        for k, t in enumerate(toks[:4] if f.short else toks[:12]):
             if t.text in ".?!;" or t.is_quote:
                 break
             if t.pos_ not in ("VERB", "AUX") or t.pos_ == "AUX" and t.lemma_ != "say":
@@ -454,6 +456,7 @@ def find_quotes(doc: Doc, layout: Layout | None = None, resolver: Resolver | Non
         kind = classify(text, span, paras[span.paragraph][0])
         if kind == "term":
             continue
+        f.short = kind == "short"
         found.append(f)
 
     for n, f in enumerate(found):
@@ -478,9 +481,12 @@ def find_quotes(doc: Doc, layout: Layout | None = None, resolver: Resolver | Non
     # verbless short spans with no cue are scare quotes after all ("so-called peace process")
     kept: list[Found] = []
     for f in found:
+        if f.short and not f.evidence.startswith("after"):
+            continue
         if f.speaker is None and f.evidence == "":
             words = _words(_inner(text[f.span.start:f.span.end]))
-            has_verb = any(t.pos_ in ("VERB", "AUX") for t in doc[f.tok_start:f.tok_end])
+            has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")
+                           for t in doc[f.tok_start:f.tok_end])
             initial = _sentence_initial(doc, layout, f.tok_start)
             if len(words) <= 4 and not has_verb and not initial:
                 continue
