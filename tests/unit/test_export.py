@@ -251,3 +251,36 @@ def test_spacy_docbin(store, tmp_path):
 def test_writers_count_rows(store):
     assert write_csv(store.iter_export(), io.StringIO(newline="")) == 20
     assert write_jsonl(store.iter_export(), io.StringIO()) == 20
+
+
+# -- any text survives the round trip ------------------------------------------
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_cell = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(_cell.filter(bool), min_size=1, max_size=4), title=_cell,
+       who=_cell.filter(lambda s: s.strip() != ""), fmt=st.sampled_from(["csv", "jsonl"]))
+def test_round_trip_any_text(tmp_path_factory, body, title, who, fmt):
+    d = tmp_path_factory.mktemp("rt")
+    text = " ".join(body)
+    art = Article(id="9999999999999999", text=text, title=title or None, source=title)
+    with Store.open(d / "a.db") as a:
+        a.add_article(art)
+        pos = 0
+        for i, part in enumerate(body):
+            a.tag(art.id, Sentence(i, pos, pos + len(part), part, 0,
+                                   Suggestion("fact", 0.5, "")), LABELS3[i % 3], who)
+            pos += len(part) + 1
+        first = export_bytes(a, fmt)
+    f = d / f"x.{fmt}"
+    f.write_bytes(first)
+    with Store.open(d / "b.db") as b:
+        assert import_file(b, f)["added"] == len(body)
+        assert export_bytes(b, fmt) == first
+
+
+LABELS3 = ("fact", "quote", "opinion")

@@ -147,3 +147,13 @@ def test_broken_pipe_is_quiet(data):
                        capture_output=True, timeout=120)
     assert p.stdout == b"article_id"
     assert b"Traceback" not in p.stderr and b"Error" not in p.stderr
+
+
+def test_article_prefix_and_unknown(data):
+    p = nr("export", "--data-dir", str(data), "--article", "2222")
+    assert p.returncode == 0
+    assert {line.split(",")[0] for line in p.stdout.decode().split("\r\n")[1:-1]} == \
+        {"2222222222222222"}
+    p = nr("export", "--data-dir", str(data), "--article", "abcdef")
+    assert one_line_error(p) == ("newsreader: abcdef: no such article in the library "
+                                 "(see `newsreader list`)")

@@ -20,7 +20,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--format", choices=("csv", "jsonl", "spacy"), default="csv")
     p.add_argument("--output", "-o", metavar="FILE", help="write here (replaced atomically) "
                    "instead of stdout")
-    p.add_argument("--article", metavar="ID", help="only this article")
+    p.add_argument("--article", metavar="ID", help="only this article (its id or a unique "
+                   "prefix of at least 4 characters)")
     p.add_argument("--label", choices=LABELS, help="only this label")
     add_common(p)
 
@@ -40,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
         if not parent.is_dir():
             raise InputError(f"cannot write {output}: directory {parent} does not exist")
     with Store.open(paths.resolve(args.data_dir).db) as store:
-        rows = store.iter_export(annotator=args.annotator or None, article_id=args.article,
+        article = None
+        if args.article:
+            from ..library import resolve_id  # full id or a unique prefix
+
+            article = resolve_id(store, args.article)
+        rows = store.iter_export(annotator=args.annotator or None, article_id=article,
                                  label=args.label)
         try:
             n = export(rows, args.format, output, stdout=sys.stdout.buffer)
