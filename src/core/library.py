@@ -702,19 +702,29 @@ def group_stories(source, *, threshold: float = STORY_THRESHOLD,
             i = parent[i]
         return i
 
+    # candidates: pairs sharing at least ``min_shared`` name keys (an inverted
+    # index, so a large library is not compared pair by pair)
+    index: dict[str, list[int]] = {}
+    for i, (_, prof) in enumerate(profiles):
+        for key in {k for e in prof for k in (*e.keys, *e.surname_keys)}:
+            index.setdefault(key, []).append(i)
+    overlap: dict[int, int] = {}
+    for members in index.values():
+        for x, i in enumerate(members):
+            base = i * n
+            for j in members[x + 1:]:
+                overlap[base + j] = overlap.get(base + j, 0) + 1
+    dates = [_date(a.date) for a, _ in profiles]
     shared: dict[tuple[int, int], list[str]] = {}
-    for i in range(n):
-        ai, pi = profiles[i]
-        di = _date(ai.date)
-        for j in range(i + 1, n):
-            aj, pj = profiles[j]
-            dj = _date(aj.date)
-            if di and dj and abs((di - dj).days) > max_days:
-                continue
-            score, names = _similarity(pi, pj)
-            if score >= threshold and len(names) >= min_shared:
-                shared[(i, j)] = names
-                parent[find(i)] = find(j)
+    for pair in sorted(p for p, c in overlap.items() if c >= min_shared):
+        i, j = divmod(pair, n)
+        di, dj = dates[i], dates[j]
+        if di and dj and abs((di - dj).days) > max_days:
+            continue
+        score, names = _similarity(profiles[i][1], profiles[j][1])
+        if score >= threshold and len(names) >= min_shared:
+            shared[(i, j)] = names
+            parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
