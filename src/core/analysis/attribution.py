@@ -197,6 +197,11 @@ class Resolver:
                 if e is not None and t.i > tok.i and (e.label_ == "PERSON" or (
                         e[0].lower_ in cues.FEMALE_CUES | cues.MALE_CUES and e.label_ == "ORG")):
                     return self.mention_from_span(e.start, e.end)
+        if tok.pos_ == "NOUN" and tok.i + 1 < len(self.doc):
+            # "Syrian state news agency SANA": the name right after the description
+            nxt = self.layout.ent(self.doc[tok.i + 1])
+            if nxt is not None and nxt.start == tok.i + 1 and nxt.label_ in ("ORG", "PERSON"):
+                return self.mention_from_span(nxt.start, nxt.end)
         if tok.pos_ == "NOUN":
             # "the authority's chief executive, Fiona Reddy," -> the appositive name
             for child in tok.rights:
@@ -374,6 +379,17 @@ class Resolver:
         mention = self.head_mention(tok)
         ent = self.layout.ent(tok)
         first = doc[_np_bounds(tok)[0]]
+        if ent is None and mention.cluster is None and tok.pos_ == "PROPN":
+            # "The Syrian Foreign Minister" after "Syrian Foreign Minister Asaad al-Shaibani"
+            title = clean_name(mention.text)
+            for e in doc.ents:
+                if e.label_ != "PERSON" or e.start_char >= mention.start:
+                    continue
+                before = doc.text[max(0, e.start_char - len(title) - 1):e.start_char].strip()
+                if title and before.lower() == title.lower():
+                    named = self.mention_from_span(e.start, e.end)
+                    return Mention(start=mention.start, end=mention.end, text=mention.text,
+                                   name=named.name, cluster=named.cluster)
         # only a bare "the official" / "the company" points back; "the returning officer" or
         # "the U.S. government" describes itself
         plain = _np_bounds(tok)[0] == tok.i - 1
@@ -573,9 +589,9 @@ def _is_claim_verb(tok: Token) -> bool:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].is_punct or doc[start].lower_ == "that"):
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "that"):
         start += 1
-    while end > start and doc[end - 1].is_punct:
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return start, end
 
@@ -632,12 +648,15 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
                 continue
             src_end = head.right_edge.i + 1
             # content: the sentence without the "according to ..." phrase
+            sent_end = sent.end
+            while sent_end > sent.start and (doc[sent_end - 1].is_space or doc[sent_end - 1].is_punct):
+                sent_end -= 1
             if first.i - sent.start <= 1:
-                cs, ce = src_end, sent.end
+                cs, ce = src_end, sent_end
             else:
                 cs, ce = sent.start, first.i
-                if src_end < sent.end - 1:
-                    ce = sent.end
+                if src_end < sent_end:
+                    ce = sent_end  # "..., according to X, including ..." keeps the tail
             cs, ce = _trim(doc, cs, ce)
             if cs >= ce:
                 continue
