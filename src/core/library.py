@@ -760,14 +760,16 @@ def library_analyses(store: "Store", *, cache_dir: str | os.PathLike | None = No
     """(Article, Analysis) for every article in the store whose analysis is cached.
 
     With ``compute=True`` missing analyses are computed (spaCy is loaded) and
-    cached. ``cache_dir`` defaults to ``paths.resolve(<data dir>).analysis_cache``
-    for the store's data dir.
+    cached. ``cache_dir`` defaults to the analysis cache that belongs to the
+    store's data dir (``paths.resolve(...).analysis_cache``).
     """
     from . import paths as _paths
     from .cache import AnalysisCache
 
     if cache_dir is None:
-        cache_dir = _paths.resolve(Path(store.path).parent).analysis_cache
+        here = Path(store.path).parent
+        default = _paths.resolve(None)
+        cache_dir = (default if default.data_dir == here else _paths.resolve(here)).analysis_cache
     cache = AnalysisCache(Path(cache_dir))
     if model is None:
         from .analysis.pipeline import resolve_model
