@@ -5,14 +5,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 
 from newsreader.core.errors import NewsreaderError
 from newsreader.core.models import Article
 
 from ..compare import compare
 from ..keymap import COMPARE_BINDINGS, READER_BINDINGS
-from ..widgets.bars import Legend, StatusLine, TopBar, progress_bar
+from ..widgets.bars import Bar, Legend, StatusLine, TopBar, progress_bar
 from ..widgets.document import DocumentView
 from ..widgets.insight import ComparePanel, InsightPanel
 
@@ -73,11 +73,6 @@ class DocumentScreen(Screen):
         self.update_status()
         self.update_panels()
         self.query_one(Legend).show_for(self.views[0])
-
-    def on_unmount(self) -> None:
-        for view in self.views:
-            if view.cursor is not None:
-                self.app.cursors[view.article.id] = view.cursor
 
     def analysis_ready(self, article_id: str) -> None:
         """Called by the app when an article's analysis (or its failure) arrives."""
@@ -273,7 +268,7 @@ class ReaderScreen(DocumentScreen):
         self.app.pick_compare(self.article.id)
 
 
-class PaneTitle(Static):
+class PaneTitle(Bar):
     DEFAULT_CSS = """
     PaneTitle { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     PaneTitle.-active { color: $foreground; text-style: bold; background: $primary-muted; }
@@ -320,7 +315,7 @@ class CompareScreen(DocumentScreen):
         for tag, pane_view, title_id in (("A", self.views[0], "#title-a"), ("B", self.views[1], "#title-b")):
             title = self.query_one(title_id, PaneTitle)
             title.set_class(pane_view is view, "-active")
-            title.update(Content.assemble((f"{tag} ", "bold"), _title(pane_view.article),
+            title.set_content(Content.assemble((f"{tag} ", "bold"), _title(pane_view.article),
                                           (f"  {self.progress_text(pane_view)}", "")))
 
     def update_panels(self) -> None:

@@ -1,8 +1,10 @@
 """One-line bars: the top bar (title, progress, annotator), status line, legend."""
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..highlights import FAMILY_NAMES
@@ -17,7 +19,28 @@ def progress_bar(done: int, total: int | None, cells: int = 8) -> str:
     return "▰" * filled + "▱" * (cells - filled)
 
 
-class TopBar(Static):
+class Bar(Widget):
+    """A one-line bar. Updating it repaints one line and never re-lays out the screen
+    (``Static.update`` does), which keeps a keystroke's cost small."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content: Content | Text = Content("")
+
+    def set_content(self, content: Content | Text) -> None:
+        if content != self._content:
+            self._content = content
+            self.refresh()
+
+    @property
+    def content(self) -> Content | Text:
+        return self._content
+
+    def render(self) -> Content | Text:
+        return self._content
+
+
+class TopBar(Bar):
     """``newsreader · <what> ········ 3/24 tagged ▰▱▱ · annotator: NAME``"""
 
     DEFAULT_CSS = """
@@ -39,12 +62,14 @@ class TopBar(Static):
                 right_parts.append(("  ", ""))
             right_parts.append(("annotator: ", "$text-muted"))
             right_parts.append((annotator, "bold"))
-        right_len = sum(len(t) for t, _ in right_parts)
+        right_len = sum(cell_len(t) for t, _ in right_parts)
         head = "newsreader"
         room = width - right_len - len(head) - 5
-        middle = left if len(left) <= room else (left[: max(0, room - 1)] + "…" if room > 1 else "")
-        pad = max(1, width - len(head) - 3 - len(middle) - right_len)
-        self.update(Content.assemble((head, "bold $text-accent"), (" · " if middle else "", "$text-muted"),
+        middle = left
+        if cell_len(middle) > room:
+            middle = Content(left).truncate(max(0, room - 1)).plain + "…" if room > 1 else ""
+        pad = max(1, width - len(head) - 3 - cell_len(middle) - right_len)
+        self.set_content(Content.assemble((head, "bold $text-accent"), (" · " if middle else "", "$text-muted"),
                                      middle, " " * pad, *right_parts))
         self._parts = (left, right, annotator)
 
@@ -54,7 +79,7 @@ class TopBar(Static):
             self.set_parts(*parts)
 
 
-class StatusLine(Static):
+class StatusLine(Bar):
     DEFAULT_CSS = """
     StatusLine {
         height: 1;
@@ -69,7 +94,7 @@ class StatusLine(Static):
     def say(self, message: Content | str, level: str = "") -> None:
         self.set_class(level == "warning", "-warning")
         self.set_class(level == "error", "-error")
-        self.update(message if isinstance(message, Content) else Content(message))
+        self.set_content(message if isinstance(message, Content) else Content(message))
 
 
 class Legend(Static):

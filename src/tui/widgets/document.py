@@ -366,6 +366,7 @@ toggle entity, quotation and claim highlights.
         pos = max(0, min(pos, len(self.sentences) - 1))
         old = self.cursor
         self.cursor = pos
+        self.app.cursors[self.article.id] = pos   # reopening the article returns here
         if self.selected is not None and not (
                 self.sentences[pos].start <= self.selected.start < self.sentences[pos].end):
             self.selected = None

@@ -1,0 +1,83 @@
+"""Fixtures for the reader's Pilot and snapshot tests.
+
+Every test runs the real app on a real SQLite store in its own temporary data
+dir (the root conftest points NEWSREADER_DATA_DIR there) with the real spaCy
+pipeline. The samples are analysed once per session and copied into each
+test's analysis cache, so most tests start highlighted; tests about the worker
+start with an empty cache.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from newsreader.core import paths as paths_mod
+from newsreader.core.store import Store
+from newsreader.tui.launch import build_app, sample_paths
+
+SAMPLES = sample_paths()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from newsreader.core.analysis import pipeline
+
+    return pipeline.load_nlp(None)
+
+
+@pytest.fixture(scope="session")
+def sample_articles():
+    from newsreader.core.ingest import load_path
+
+    return [load_path(p) for p in SAMPLES]
+
+
+@pytest.fixture(scope="session")
+def sample_analyses(nlp, sample_articles):
+    from newsreader.core.analysis import pipeline
+
+    return {a.id: pipeline.analyze(a, nlp) for a in sample_articles}
+
+
+@pytest.fixture(scope="session")
+def seeded_cache(tmp_path_factory, sample_analyses):
+    from newsreader.core.cache import AnalysisCache
+
+    directory = tmp_path_factory.mktemp("analysis-cache")
+    cache = AnalysisCache(directory)
+    for analysis in sample_analyses.values():
+        assert cache.put(analysis)
+    return directory
+
+
+@pytest.fixture
+def warm_cache(seeded_cache, data_dir):
+    """The test's analysis cache already holds the samples' analyses."""
+    target = paths_mod.resolve(str(data_dir)).analysis_cache
+    shutil.copytree(seeded_cache, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def make_app(data_dir, nlp):
+    """``make_app(*paths, annotator=..., model=...)`` -> the real app on the test's data dir."""
+    stores: list[Store] = []
+
+    def factory(*paths: str, annotator: str | None = None, model: str | None = None):
+        args = SimpleNamespace(paths=list(paths), data_dir=str(data_dir), annotator=annotator,
+                               model=model)
+        app, store = build_app(args)
+        stores.append(store)
+        return app
+
+    yield factory
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def db_path(data_dir) -> Path:
+    return paths_mod.resolve(str(data_dir)).db
