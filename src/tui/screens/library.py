@@ -133,7 +133,9 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         with Vertical():
-            yield Input(placeholder="type to filter by title, source, date or path…", id="filter")
+            filter_input = Input(placeholder="type to filter by title, source, date or path…", id="filter")
+            filter_input.cursor_blink = False
+            yield filter_input
             yield Static(id="columns")
             yield LibraryList(id="articles")
             yield Static(id="empty")
