@@ -39,13 +39,16 @@ def add_common(p: argparse.ArgumentParser) -> None:
                    "(default: NEWSREADER_ANNOTATOR, else the OS user)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The subcommand parser; ``only`` imports just that command's module, so a
+    command starts fast and one command's imports cannot break another's."""
     parser = _Parser(prog="newsreader", description="Read news critically: entities, quotes, "
                      "claims, and fact/quote/opinion tagging in the terminal.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name, module in COMMANDS.items():
-        mod = importlib.import_module(f"newsreader.core.commands.{module}")
-        mod.add_parser(sub)
+        if only is None or name == only:
+            mod = importlib.import_module(f"newsreader.core.commands.{module}")
+            mod.add_parser(sub)
     return parser
 
 
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:
-            args = build_parser().parse_args(argv)
+            args = build_parser(argv[0]).parse_args(argv)
             mod = importlib.import_module(f"newsreader.core.commands.{COMMANDS[args.command]}")
             return mod.run(args)
         if argv and argv[0] in ("-h", "--help"):
