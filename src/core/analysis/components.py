@@ -51,18 +51,27 @@ class ParagraphBoundaries:
     """
 
     def __call__(self, doc: Doc) -> Doc:
+        # Token.is_sent_start's setter scans the whole doc each time
+        # (Doc.has_annotation), so write the SENT_START column in one go.
+        from spacy.attrs import SENT_START
+
+        if len(doc) == 0:
+            return doc
         text = doc.text
+        import numpy
+
+        col = doc.to_array([SENT_START]).astype(numpy.int64)
         prev_end = -1   # end char of the previous non-space token
         for tok in doc:
             if tok.is_space:
                 if prev_end >= 0:
-                    tok.is_sent_start = False
+                    col[tok.i] = -1
                 continue
-            if prev_end < 0:
-                tok.is_sent_start = True
-            elif "\n\n" in text[prev_end:tok.idx]:
-                tok.is_sent_start = True
+            if prev_end < 0 or "\n\n" in text[prev_end:tok.idx]:
+                col[tok.i] = 1
             prev_end = tok.idx + len(tok.text)
+        col[0] = 1
+        doc.from_array([SENT_START], col.astype(numpy.uint64).reshape(-1, 1))
         return doc
 
 

@@ -28,6 +28,7 @@ the statistical model.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -272,7 +273,8 @@ def _cluster_people(people: list[tuple[int, int, str, str]]) -> list[list[int]]:
         members[form_group[cores[i][0]]].append(i)
 
     # 2. one-word mentions: the best compatible full name, nearest first
-    group_mentions = [[people[i] for i in m] for m in members]
+    group_ends = [sorted(people[i][1] for i in m) for m in members]
+    group_starts = [sorted(people[i][0] for i in m) for m in members]
     leftovers: list[int] = []
     for i in short:
         (tok,), particle = cores[i]
@@ -283,9 +285,13 @@ def _cluster_people(people: list[tuple[int, int, str, str]]) -> list[list[int]]:
             if not q and not particle and any(len(f) == 2 and tok == f[0] for f in g):
                 q = 0.5  # family name first ("Wang" for "Wang Yi")
             if q:
-                dists = [start - m[1] if m[1] <= start else 10**7 + m[0] - start
-                         for m in group_mentions[gi]]
-                cands.append((q, -min(dists), len(group_mentions[gi]), gi))
+                ends = group_ends[gi]
+                k = bisect.bisect_right(ends, start)
+                if k:      # nearest full mention before this one
+                    dist = start - ends[k - 1]
+                else:      # else the first one after it
+                    dist = 10**9 + group_starts[gi][0] - start
+                cands.append((q, -dist, len(ends), gi))
         if cands:
             members[max(cands)[-1]].append(i)
         else:
@@ -353,7 +359,7 @@ def cluster_entities(
             if a and b:
                 uf.union(a, b)
         uniq = list(dict.fromkeys(keys))
-        longs = [k for k in uniq if len(k) >= 12]
+        longs = [k for k in uniq if len(k) >= 12][:1500]   # bounded pairwise work
         for i, a in enumerate(longs):
             for b in longs[i + 1:]:
                 if ratio(a, b) >= 94:
@@ -388,11 +394,21 @@ def cluster_for_span(doc: Doc, start_char: int, end_char: int) -> Cluster | None
         return None
     cid = mapping.get((start_char, end_char))
     if cid is None:
+        cache = doc.user_data.get("nr_span_index")
+        if cache is None or cache[0] != len(mapping):
+            spans = sorted(mapping)
+            cache = (len(mapping), spans, [sp[0] for sp in spans])
+            doc.user_data["nr_span_index"] = cache
+        _, spans, starts = cache
+        # entities overlapping the span start at most ~a name's length before it
+        i = bisect.bisect_left(starts, start_char - 200)
         best = 0
-        for (s, e), c in mapping.items():
+        while i < len(spans) and spans[i][0] < end_char:
+            s, e = spans[i]
             overlap = min(e, end_char) - max(s, start_char)
             if overlap > best:
-                best, cid = overlap, c
+                best, cid = overlap, mapping[spans[i]]
+            i += 1
     return clusters[cid] if cid is not None else None
 
 
@@ -451,27 +467,33 @@ class NewsEntities:
                 i += 1
         if not found:
             return spans
-        out = list(spans)
+        starts = [f[0] for f in found]
+        out: list[Span] = []
+        matched: set[tuple[int, int]] = set()   # found names covered by an existing entity
+        for sp in spans:
+            k = bisect.bisect_left(starts, sp.start - 20)
+            hits = []
+            while k < len(found) and found[k][0] < sp.end:
+                if found[k][1] > sp.start:
+                    hits.append(found[k])
+                k += 1
+            if not hits:
+                out.append(sp)
+                continue
+            inner = sp.start + (1 if sp[0].lower_ == "the" and len(sp) > 1 else 0)
+            s, e = hits[0]
+            if len(hits) == 1 and inner == s and sp.end == e:   # "the Global Times": relabel
+                out.append(Span(doc, sp.start, sp.end, label="ORG"))
+                matched.add((s, e))
+            elif all(sp.start >= s and sp.end <= e for s, e in hits):
+                continue                                       # part of the name: replaced
+            else:                                              # a longer name: leave it
+                out.append(sp)
+                matched.update(hits)
         for s, e in found:
-            keep = []
-            add = True
-            for sp in out:
-                if sp.end <= s or sp.start >= e:
-                    keep.append(sp)
-                    continue
-                inner = sp.start + (1 if sp[0].lower_ == "the" and len(sp) > 1 else 0)
-                if inner == s and sp.end == e:        # "the Global Times": relabel
-                    keep.append(Span(doc, sp.start, sp.end, label="ORG"))
-                    add = False
-                elif sp.start >= s and sp.end <= e:   # part of the name: replaced
-                    continue
-                else:                                 # a longer name: leave it
-                    keep.append(sp)
-                    add = False
-            if add:
-                keep.append(Span(doc, s, e, label="ORG"))
-            out = keep
-        return out
+            if (s, e) not in matched:
+                out.append(Span(doc, s, e, label="ORG"))
+        return filter_spans(out)
 
 
 def _trim(span: Span) -> Span | None:
@@ -527,8 +549,11 @@ def _acronym_long_form(words: list[tuple[int, int, str]], letters: str) -> int |
 def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -> list[Span]:
     text = doc.text
     found = []
+    seen: set[str] = set()
     for m in _ACRONYM.finditer(text):
         acr = m.group(1)
+        if acr in seen:
+            continue
         letters = "".join(c for c in acr if c.isupper()).casefold()
         if len(letters) < 2:
             continue
@@ -546,6 +571,7 @@ def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -
         if long_span is None or acr_span is None:
             continue
         found.append((long_span, acr))
+        seen.add(acr)
     if not found:
         return spans
     out = list(spans)
@@ -566,7 +592,7 @@ def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -
                     keep.append(left)
         keep.append(Span(doc, long_span.start, long_span.end, label=label))
         # every use of the acronym
-        for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", doc.text):
+        for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", text):
             sp = doc.char_span(m.start(), m.end())
             if sp is None or (sp.start >= long_span.start and sp.end <= long_span.end):
                 continue

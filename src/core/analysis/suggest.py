@@ -26,6 +26,7 @@ reporting verb as the sentence root; "according to") otherwise.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,7 +73,8 @@ _SCARE_INTRO = re.compile(r"(so-called|alleged|self-styled|self-proclaimed|suppo
 @dataclass(frozen=True)
 class Lexicon:
     words: dict[str, tuple[str, float]]            # word or lemma -> (category, weight)
-    phrases: tuple[tuple[re.Pattern, str, float], ...]
+    phrases: dict[str, tuple[str, float]]          # phrase (single-spaced) -> (category, weight)
+    pattern: re.Pattern | None                     # every phrase, longest first
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +83,7 @@ def lexicon() -> Lexicon:
     text = resources.files("newsreader.core.analysis").joinpath("data", "evaluative.txt") \
         .read_text("utf-8")
     words: dict[str, tuple[str, float]] = {}
-    phrases: list[tuple[re.Pattern, str, float]] = []
+    phrases: dict[str, tuple[str, float]] = {}
     cat, weight = "evaluative", 1.0
     for raw in text.splitlines():
         line = raw.strip()
@@ -93,11 +95,13 @@ def lexicon() -> Lexicon:
             continue
         entry = line.lower()
         if " " in entry or "-" in entry or "'" in entry:
-            pat = re.compile(r"(?<![\w-])" + re.escape(entry).replace(r"\ ", r"\s+") + r"(?![\w-])")
-            phrases.append((pat, cat, weight))
+            phrases.setdefault(" ".join(entry.split()), (cat, weight))
         else:
             words.setdefault(entry, (cat, weight))
-    return Lexicon(words, tuple(phrases))
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+")
+                    for p in sorted(phrases, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w-])(?:" + alts + r")(?![\w-])") if alts else None
+    return Lexicon(words, phrases, pattern)
 
 
 # ---------------------------------------------------------------- quotation marks
@@ -155,7 +159,10 @@ class Suggester:
         self.lex = lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc.text          # Doc.text joins every token: compute it once per doc
+        self._text = text
+        self._ents = list(doc.ents)
+        self._ent_starts = [e.start for e in self._ents]
         regions = quoted_regions(text)
         quotes = doc._.nr_quotes if Doc.has_extension("nr_quotes") else None
         claims = doc._.nr_claims if Doc.has_extension("nr_claims") else None
@@ -185,7 +192,7 @@ class Suggester:
     # -- one sentence
     def suggest(self, doc: Doc, sent: Span, s0: int, s1: int, regions, have_quotes: bool,
                 quotes, claims) -> Suggestion:
-        text = doc.text
+        text = self._text
         length = sum(1 for c in text[s0:s1] if not c.isspace()) or 1
 
         def visible(a: int, b: int) -> int:
@@ -264,17 +271,17 @@ class Suggester:
                 else:
                     last = sent[-1]
                     content = (that.idx, last.idx + len(last.text))
-                return ("speech", _name(doc, subj), content, root.text)
+                return ("speech", self._name(doc, subj), content, root.text)
         for t in sent:
             if t.lower_ == "according" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "to":
                 k = t.i + 2
                 while k < sent.end and doc[k].text not in (",", ";", ".", "—", "–", ":"):
                     k += 1
-                return ("according", _source_name(doc, t.i + 2, k), None, "according to")
+                return ("according", self._source_name(doc, t.i + 2, k), None, "according to")
         return None
 
     def _stance(self, doc: Doc, sent: Span, s0: int, s1: int, masked, short, reported: bool):
-        text = doc.text
+        text = self._text
         lex = self.lex
 
         def hidden(a: int, b: int) -> bool:
@@ -307,9 +314,11 @@ class Suggester:
             for k in range(max(a, s0), min(b, s1)):
                 chars[k - s0] = " "
         vis = "".join(chars)
-        for pat, cat, w in lex.phrases:
-            for m in pat.finditer(vis):
-                add(cat, text[s0 + m.start():s0 + m.end()], w)
+        if lex.pattern is not None:
+            for m in lex.pattern.finditer(vis):
+                hit = lex.phrases.get(" ".join(m.group().split()))
+                if hit:
+                    add(hit[0], text[s0 + m.start():s0 + m.end()], hit[1])
         if "?" in vis:
             add("question", "?", 0.6)
         if "!" in vis:
@@ -322,6 +331,53 @@ class Suggester:
             if not reported or intro:
                 add("scare quotes", text[a:b], 0.7)
         return sum(weights.values()), cues
+
+    def _ents_in(self, start: int, end: int) -> list:
+        """Entities within tokens [start, end)."""
+        i = bisect.bisect_left(self._ent_starts, start)
+        out = []
+        while i < len(self._ents) and self._ents[i].start < end:
+            if self._ents[i].end <= end:
+                out.append(self._ents[i])
+            i += 1
+        return out
+
+    def _source_name(self, doc: Doc, start: int, end: int) -> str | None:
+        """The name of the source in tokens [start, end): its last named entity, else the words."""
+        if end <= start:
+            return None
+        named = [e for e in self._ents_in(start, end) if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        if named:
+            best = next((e for e in named if e.label_ == "PERSON"), None) or \
+                next((e for e in reversed(named) if e.label_ == "ORG"), named[-1])
+            from .entities import cluster_for_span
+            cl = cluster_for_span(doc, best.start_char, best.end_char)
+            return cl.name if cl is not None else best.text
+        words = doc[start:end].text.split()
+        return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+
+
+    def _name(self, doc: Doc, tok) -> str:
+        """A readable name for a subject token: its entity's cluster name, else its words."""
+        if tok is None:
+            return ""
+        sub = list(tok.subtree)
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+        from .entities import cluster_for_span
+        cl = cluster_for_span(doc, tok.idx, tok.idx + len(tok.text))
+        if cl is not None and tok.ent_type_:
+            return cl.name
+        named = [e for e in self._ents_in(sub[0].i, sub[-1].i + 1)
+                 if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        if named:
+            best = next((e for e in named if e.label_ == "PERSON"), None) or \
+                next((e for e in named if e.label_ == "ORG"), named[-1])
+            cl = cluster_for_span(doc, best.start_char, best.end_char)
+            return cl.name if cl is not None else best.text
+        if tok.pos_ == "PRON":
+            return ""
+        words = self._text[start:end].split()
+        return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
 def _reported_content(doc: Doc, sent: Span) -> list[tuple[int, int]]:
@@ -347,45 +403,6 @@ def _reported_content(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             first = sent[0]
             spans.append((first.idx, sub[0].idx))
     return spans
-
-
-def _source_name(doc: Doc, start: int, end: int) -> str | None:
-    """The name of the source in tokens [start, end): its last named entity, else the words."""
-    if end <= start:
-        return None
-    named = [e for e in doc.ents if e.start >= start and e.end <= end
-             and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
-    if named:
-        best = next((e for e in named if e.label_ == "PERSON"), None) or \
-            next((e for e in reversed(named) if e.label_ == "ORG"), named[-1])
-        from .entities import cluster_for_span
-        cl = cluster_for_span(doc, best.start_char, best.end_char)
-        return cl.name if cl is not None else best.text
-    words = doc[start:end].text.split()
-    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
-
-
-def _name(doc: Doc, tok) -> str:
-    """A readable name for a subject token: its entity's cluster name, else its words."""
-    if tok is None:
-        return ""
-    sub = list(tok.subtree)
-    start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-    from .entities import cluster_for_span
-    cl = cluster_for_span(doc, tok.idx, tok.idx + len(tok.text))
-    if cl is not None and tok.ent_type_:
-        return cl.name
-    named = [e for e in doc.ents if e.start >= sub[0].i and e.end <= sub[-1].i + 1
-             and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
-    if named:
-        best = next((e for e in named if e.label_ == "PERSON"), None) or \
-            next((e for e in named if e.label_ == "ORG"), named[-1])
-        cl = cluster_for_span(doc, best.start_char, best.end_char)
-        return cl.name if cl is not None else best.text
-    if tok.pos_ == "PRON":
-        return ""
-    words = doc.text[start:end].split()
-    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
 _CATEGORY_TEXT = {
