@@ -21,15 +21,8 @@ from spacy.tokens import Doc
 from .entities import make_news_entities  # noqa: F401  (registers the factory)
 from .suggest import make_suggest  # noqa: F401  (registers the factory)
 
-# Written by another engineer; may not exist yet in a working tree.
-try:  # pragma: no cover - depends on the tree
-    from .quotes import make_quotes  # noqa: F401
-except ImportError:  # pragma: no cover
-    make_quotes = None
-try:  # pragma: no cover
-    from .attribution import make_attribution  # noqa: F401
-except ImportError:  # pragma: no cover
-    make_attribution = None
+from .quotes import make_quotes  # noqa: F401  (registers the factory)
+from .attribution import make_attribution  # noqa: F401  (registers the factory)
 
 #: component names in pipeline order; "model" marks where the spaCy model's own pipes go
 ORDER = ("newsreader_paragraphs", "model", "newsreader_news_entities",
