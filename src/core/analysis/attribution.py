@@ -64,9 +64,37 @@ class Layout:
         for m in re.finditer(r"\n\s*\n", text):
             self.para_starts.append(m.end())
         self.tok_ent: dict[int, Span] = {}
-        for ent in doc.ents:
+        self.ents: list[Span] = list(doc.ents)
+        self.ent_ends = [e.end for e in self.ents]
+        self.persons_by_word: dict[str, list[Span]] = {}
+        for ent in self.ents:
             for t in range(ent.start, ent.end):
                 self.tok_ent[t] = ent
+            if ent.label_ == "PERSON":
+                for w in {ent.text.lower(), ent.text.lower().split()[-1]}:
+                    self.persons_by_word.setdefault(w, []).append(ent)
+        self.sent_starts = [sn.start_char for sn in self.sents]
+        self.tok_idx = [t.idx for t in doc]
+        from .quotes import find_quote_spans  # local import: quotes imports this module
+        self.quote_spans = find_quote_spans(text)
+        self.regions = [(q.start, q.end) for q in self.quote_spans]
+        self.tok_quoted = bytearray(len(doc))
+        for qs, qe in self.regions:
+            a = bisect.bisect_left(self.tok_idx, qs)
+            b = bisect.bisect_left(self.tok_idx, qe)
+            for t in range(a, b):
+                self.tok_quoted[t] = 1
+
+    def in_quote(self, tok: Token) -> bool:
+        return bool(self.tok_quoted[tok.i])
+
+    def ents_before(self, tok_i: int) -> list[Span]:
+        """Entities ending at or before token ``tok_i``, in text order."""
+        return self.ents[:bisect.bisect_right(self.ent_ends, tok_i)]
+
+    def first_token_of_para(self, para: int) -> int:
+        para = max(0, para)
+        return bisect.bisect_left(self.tok_idx, self.para_starts[min(para, len(self.para_starts) - 1)])
 
     def para_of_char(self, pos: int) -> int:
         return bisect.bisect_right(self.para_starts, pos) - 1
@@ -84,14 +112,18 @@ class Layout:
         return start, end
 
     def sentence_indexes(self, start: int, end: int) -> tuple[int, ...]:
-        return tuple(i for i, s in enumerate(self.sents)
-                     if s.start_char < end and s.end_char > start)
+        first = max(0, bisect.bisect_right(self.sent_starts, start) - 1)
+        out = []
+        for i in range(first, len(self.sents)):
+            sn = self.sents[i]
+            if sn.start_char >= end:
+                break
+            if sn.end_char > start:
+                out.append(i)
+        return tuple(out)
 
     def sent_of_char(self, pos: int) -> int:
-        for i, s in enumerate(self.sents):
-            if s.start_char <= pos < s.end_char:
-                return i
-        return len(self.sents) - 1
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
 
     def ent(self, tok: Token) -> Span | None:
         return self.tok_ent.get(tok.i)
@@ -142,24 +174,29 @@ class Resolver:
         self.layout = layout or Layout(doc)
         self.events: list[Event] = []
         self.learned_gender: dict[str, str] = {}
-        self._cluster_fn = None
-        if getattr(doc._, "nr_clusters", None) is not None:
-            try:
-                from .entities import cluster_for_span  # lazy: written alongside this module
-                self._cluster_fn = cluster_for_span
-            except Exception:  # pragma: no cover - entities module missing or broken
-                self._cluster_fn = None
+        self._gender: dict[str, str | None] = {}
+        self._counts: dict[str, int] = {}
+        clusters = getattr(doc._, "nr_clusters", None) if doc.has_extension("nr_clusters") else None
+        mapping = getattr(doc._, "nr_ent_cluster", None) if doc.has_extension("nr_ent_cluster") else None
+        self._clusters = {c.id: c for c in clusters or ()}
+        self._ent_cluster = mapping or {}
+        # "Syrian Foreign Minister" -> the person named right after that title somewhere
+        self._titled: dict[str, Span] = {}
+        for ent in self.layout.ents:
+            if ent.label_ != "PERSON":
+                continue
+            for k in range(1, 6):
+                if ent.start - k < 0:
+                    break
+                key = doc[ent.start - k:ent.start].text.lower()
+                self._titled.setdefault(key, ent)
         self._seed_people()
 
     # ---- names ---------------------------------------------------------------------------
 
-    def _cluster(self, start: int, end: int):
-        if self._cluster_fn is None:
-            return None
-        try:
-            return self._cluster_fn(self.doc, start, end)
-        except Exception:  # pragma: no cover - defensive: never fail the pipeline on a lookup
-            return None
+    def _cluster_of_ent(self, ent: Span):
+        cid = self._ent_cluster.get((ent.start_char, ent.end_char))
+        return self._clusters.get(cid) if cid is not None else None
 
     def mention_from_span(self, start_tok: int, end_tok: int, *, name: str | None = None,
                           cluster_id: int | None = None) -> Mention:
@@ -170,8 +207,8 @@ class Resolver:
             while last.i > span.start and (last.is_punct or last.lower_ in ("'s", "’s")):
                 last = self.doc[last.i - 1]
             # the clusters name entities: only a mention headed by an entity takes its name
-            cluster = self._cluster(span.start_char, span.end_char) \
-                if self.layout.ent(last) is not None else None
+            ent = self.layout.ent(last)
+            cluster = self._cluster_of_ent(ent) if ent is not None else None
             if cluster is None:
                 # an entity inside a longer description ("the official", "Analysts at X") keeps
                 # the description as its name; a bare entity uses its own text
@@ -231,6 +268,12 @@ class Resolver:
     def gender_of(self, mention: Mention) -> str | None:
         if mention.name in self.learned_gender:
             return self.learned_gender[mention.name]
+        key = mention.name + "\0" + mention.text
+        if key not in self._gender:
+            self._gender[key] = self._gender_of(mention)
+        return self._gender[key]
+
+    def _gender_of(self, mention: Mention) -> str | None:
         doc = self.doc
         keys = {mention.name.lower(), mention.text.lower()}
         last = mention.name.split()[-1].lower() if mention.name.split() else ""
@@ -244,12 +287,11 @@ class Resolver:
             if w in cues.MALE_NAMES or w in cues.MALE_CUES:
                 hits["m"] += 2
         # cue words right before any occurrence of the name (or its last word)
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
+        seen_ents: set[int] = set()
+        for ent in [e for k in keys for e in self.layout.persons_by_word.get(k, ())]:
+            if ent.start in seen_ents:
                 continue
-            words = ent.text.lower().split()
-            if not (ent.text.lower() in keys or (words and words[-1] == last)):
-                continue
+            seen_ents.add(ent.start)
             for t in doc[max(0, ent.start - 3):ent.start]:
                 if t.lower_ in cues.FEMALE_CUES:
                     hits["f"] += 1
@@ -282,9 +324,13 @@ class Resolver:
             return "org"
         return "person"
 
+    def _count(self, text: str) -> int:
+        if text not in self._counts:
+            self._counts[text] = self.doc.text.count(text)
+        return self._counts[text]
+
     def _seed_people(self) -> None:
         """Antecedent candidates: every PERSON entity, and every named subject of a verb."""
-        regions = quoted_regions(self.doc)
         for ent in self.doc.ents:
             if ent.label_ == "PERSON":
                 m = self.mention_from_span(ent.start, ent.end)
@@ -293,7 +339,7 @@ class Resolver:
         for tok in self.doc:
             if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "PROPN":
                 continue
-            if any(s <= tok.idx < e for s, e in regions):
+            if self.layout.in_quote(tok):
                 continue
             ent = self.layout.ent(tok)
             if ent is not None and ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
@@ -318,12 +364,12 @@ class Resolver:
         ev = Event(pos, mention, None, kind, self.layout.para_of_char(pos))
         bisect.insort(self.events, ev, key=lambda e: e.pos)
 
-    def seed_speech_subjects(self, skip: list[tuple[int, int]]) -> None:
+    def seed_speech_subjects(self) -> None:
         """Named subjects of speech verbs (outside quotes) are speaker candidates for pronouns."""
         for tok in self.doc:
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in cues.SPEECH_VERBS:
                 continue
-            if any(s <= tok.idx < e for s, e in skip):
+            if self.layout.in_quote(tok):
                 continue
             subj = subject_of(tok)
             if subj is None or subj.lower_ in cues.SPEAKER_PRONOUNS or subj.pos_ == "PRON":
@@ -334,7 +380,12 @@ class Resolver:
 
     def _pronoun_candidates(self, pos: int, pron: str) -> Mention | None:
         para = self.layout.para_of_char(pos)
-        before = [e for e in self.events if e.pos < pos and para - e.para <= 3]
+        before = []
+        for i in range(bisect.bisect_left(self.events, pos, key=lambda e: e.pos) - 1, -1, -1):
+            if para - self.events[i].para > 3:
+                break
+            before.append(self.events[i])
+        before.reverse()
         if pron in cues.PRONOUNS_PLURAL or pron in cues.PRONOUNS_NEUTER:
             wanted = ("org", "group") if pron in cues.PRONOUNS_PLURAL else ("org",)
             for ev in reversed(before):
@@ -381,15 +432,11 @@ class Resolver:
         first = doc[_np_bounds(tok)[0]]
         if ent is None and mention.cluster is None and tok.pos_ == "PROPN":
             # "The Syrian Foreign Minister" after "Syrian Foreign Minister Asaad al-Shaibani"
-            title = clean_name(mention.text)
-            for e in doc.ents:
-                if e.label_ != "PERSON" or e.start_char >= mention.start:
-                    continue
-                before = doc.text[max(0, e.start_char - len(title) - 1):e.start_char].strip()
-                if title and before.lower() == title.lower():
-                    named = self.mention_from_span(e.start, e.end)
-                    return Mention(start=mention.start, end=mention.end, text=mention.text,
-                                   name=named.name, cluster=named.cluster)
+            e = self._titled.get(clean_name(mention.text).lower())
+            if e is not None and e.start_char < mention.start:
+                named = self.mention_from_span(e.start, e.end)
+                return Mention(start=mention.start, end=mention.end, text=mention.text,
+                               name=named.name, cluster=named.cluster)
         # only a bare "the official" / "the company" points back; "the returning officer" or
         # "the U.S. government" describes itself
         plain = _np_bounds(tok)[0] == tok.i - 1
@@ -407,16 +454,15 @@ class Resolver:
         doc = self.doc
         para = self.layout.para_of(tok)
         # an earlier named entity whose name contains the head word
-        for ent in reversed([e for e in doc.ents if e.end <= tok.i]):
+        for ent in reversed(self.layout.ents_before(tok.i)):
             if para - self.layout.para_of(ent.root) > 6:
                 break
             if ent.label_ in ("ORG", "PERSON", "FAC", "GPE") and \
                     any(w.lower_ in (head, lemma) for w in ent):
                 return self.mention_from_span(ent.start, ent.end)
-        regions = quoted_regions(doc)
         # an earlier, longer noun phrase with the same head ("A Damascus ... official")
-        for prev in reversed(doc[:tok.i]):
-            if any(s <= prev.idx < e for s, e in regions):
+        for prev in reversed(doc[self.layout.first_token_of_para(para - 3):tok.i]):
+            if self.layout.in_quote(prev):
                 continue
             if para - self.layout.para_of(prev) > 3:
                 break
@@ -426,9 +472,7 @@ class Resolver:
                     return self.mention_from_span(s, e)
         if head in cues.ORG_NOUNS:
             # "the Scottish company Orbex Highlands ... the company said"
-            for prev in reversed(doc[:tok.i]):
-                if para - self.layout.para_of(prev) > 4:
-                    break
+            for prev in reversed(doc[self.layout.first_token_of_para(para - 4):tok.i]):
                 if prev.lower_ == head and prev.i + 1 < tok.i:
                     e = self.layout.ent(doc[prev.i + 1])
                     if e is not None and e.label_ in ("ORG", "GPE", "PERSON", "PRODUCT"):
@@ -436,22 +480,23 @@ class Resolver:
             # else the organisation the article is about: the most often named one nearby
             # (organisation entities, and names the tagger missed or called places)
             cands: list[tuple[int, int]] = []
-            for e in doc.ents:
-                if e.end <= tok.i and e.label_ in ("ORG", "GPE") and \
-                        para - self.layout.para_of(e.root) <= 4:
+            lo = self.layout.first_token_of_para(para - 4)
+            for e in self.layout.ents_before(tok.i):
+                if e.start >= lo and e.label_ in ("ORG", "GPE"):
                     cands.append((e.start, e.end))
-            for t in doc[:tok.i]:
-                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and self.layout.ent(t) is None \
-                        and para - self.layout.para_of(t) <= 4:
+            for t in doc[lo:tok.i]:
+                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and self.layout.ent(t) is None:
                     cands.append((t.i, t.i + 1))
             if cands:
-                text = doc.text
                 best = max(reversed(cands), key=lambda c: (
-                    text.count(doc[c[0]:c[1]].text), doc[c[0]].ent_type_ == "ORG"))
+                    self._count(doc[c[0]:c[1]].text), doc[c[0]].ent_type_ == "ORG"))
                 return self.mention_from_span(*best)
         if head in cues.PERSON_NOUNS or re.match(r"\d+-year-old$", head):
-            for ev in reversed([e for e in self.events if e.pos < tok.idx]):
-                if ev.kind in ("speaker", "person") and para - ev.para <= 3:
+            for i in range(bisect.bisect_left(self.events, tok.idx, key=lambda e: e.pos) - 1, -1, -1):
+                ev = self.events[i]
+                if para - ev.para > 3:
+                    break
+                if ev.kind in ("speaker", "person", "subject"):
                     return ev.mention
         return None
 
@@ -600,19 +645,22 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
                 layout: Layout | None = None) -> list[Claim]:
     layout = layout or Layout(doc)
     quotes = list(quotes or [])
-    regions = quoted_regions(doc)
     resolver = resolver or Resolver(doc, layout)
-    resolver.seed_speech_subjects(regions)
+    resolver.seed_speech_subjects()
     for q in quotes:
         if q.speaker is not None:
             resolver.add_speaker(q.start, q.speaker)
 
-    def in_quote(tok: Token) -> bool:
-        return any(s <= tok.idx < e for s, e in regions)
+    in_quote = layout.in_quote
+    by_sent: dict[int, list[Quote]] = {}
+    for q in quotes:
+        if q.speaker is not None:
+            for i in q.sentences:
+                by_sent.setdefault(i, []).append(q)
 
     claims: list[Claim] = []
     for si, sent in enumerate(layout.sents):
-        sent_quotes = [q for q in quotes if q.speaker is not None and si in q.sentences]
+        sent_quotes = by_sent.get(si, [])
         found: list[Claim] = []
         # reported speech
         for tok in sent:

@@ -25,6 +25,7 @@ the speaker of the previous quote when the quote opens its sentence (continuatio
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -252,7 +253,7 @@ class SpeakerFinder:
         self.regions = regions
 
     def in_quote(self, tok: Token) -> bool:
-        return any(s <= tok.idx < e for s, e in self.regions)
+        return self.layout.in_quote(tok)
 
     def _set(self, f: Found, subj: Token | None, verb: Token | None, evidence: str,
              mention: Mention | None = None) -> bool:
@@ -440,10 +441,11 @@ def _sentence_initial(doc: Doc, layout: Layout, tok_start: int) -> bool:
 def find_quotes(doc: Doc, layout: Layout | None = None, resolver: Resolver | None = None) -> list[Quote]:
     layout = layout or Layout(doc)
     text = doc.text
-    spans = find_quote_spans(text)
-    regions = [(s.start, s.end) for s in spans]
+    spans = layout.quote_spans
+    regions = layout.regions
+    span_starts = [s.start for s in spans]
     resolver = resolver or Resolver(doc, layout)
-    resolver.seed_speech_subjects(regions)
+    resolver.seed_speech_subjects()
     paras = _paragraphs(text)
     finder = SpeakerFinder(doc, layout, resolver, regions)
 
@@ -462,10 +464,9 @@ def find_quotes(doc: Doc, layout: Layout | None = None, resolver: Resolver | Non
     for n, f in enumerate(found):
         next_start = found[n + 1].span.start if n + 1 < len(found) else len(text)
         # quoted spans (including terms) also bound the window after a quote
-        for s in spans:
-            if s.start >= f.span.end:
-                next_start = min(next_start, s.start)
-                break
+        k = bisect.bisect_left(span_starts, f.span.end)
+        if k < len(spans):
+            next_start = min(next_start, spans[k].start)
         initial = _sentence_initial(doc, layout, f.tok_start)
         if finder.after(f, next_start):
             pass
