@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 from types import SimpleNamespace
 
 import gen
-from common import (FrameClock, Report, Stats, add_mode_args, command_line, ensure_analyses,
-                    eprint, fresh_dir,
-                    mode_of, msf, seed_analyses, table, x)
+from common import (FrameClock, Report, Stats, add_mode_args, app_env, command_line,
+                    ensure_analyses, eprint, fresh_dir, mode_of, msf, seed_analyses, table, x)
 
 
 async def session(path, data_dir, key_plan, presses: int, warmup: int, size, timeout: float
@@ -39,6 +39,7 @@ async def session(path, data_dir, key_plan, presses: int, warmup: int, size, tim
     from newsreader.tui.widgets.bars import StatusLine, TopBar
     from newsreader.tui.widgets.document import DocumentView
 
+    os.environ.update(app_env(data_dir))   # no developer config or annotator leaks in
     args = SimpleNamespace(paths=[str(path)], data_dir=str(data_dir), annotator="bench", model=None)
     app, store = build_app(args)
     out: dict[str, list[float]] = {k: [] for k in key_plan}

@@ -91,18 +91,23 @@ def eprint(*args) -> None:
 # --------------------------------------------------------------------------- tables
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str | None = None) -> str:
-    """A plain-text table: first column left-aligned, the others right-aligned."""
+    """A plain-text table: numeric columns right-aligned, text columns left-aligned."""
     cells = [[str(h) for h in headers]] + [[_cell(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [i > 0 and all(_NUMERIC.match(r[i]) for r in cells[1:]) for i in range(len(headers))]
     lines = []
     if title:
         lines.append(title)
     for j, r in enumerate(cells):
-        parts = [r[0].ljust(widths[0])] + [r[i].rjust(widths[i]) for i in range(1, len(r))]
+        parts = [r[i].rjust(widths[i]) if numeric[i] else r[i].ljust(widths[i])
+                 for i in range(len(r))]
         lines.append("  ".join(parts).rstrip())
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+_NUMERIC = re.compile(r"^(n/a|[-+]?[\d,.]+ ?(x|%|ms|s|MB)?|)$")
 
 
 def _cell(v: object) -> str:
