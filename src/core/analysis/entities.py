@@ -546,64 +546,92 @@ def _acronym_long_form(words: list[tuple[int, int, str]], letters: str) -> int |
     return None
 
 
+_NOT_ORG_LABELS = frozenset({"PERSON", "NORP", "CARDINAL", "ORDINAL", "DATE", "TIME", "MONEY",
+                             "PERCENT", "QUANTITY"})
+
+
+def _overlapping(spans: list[Span], starts: list[int], s: int, e: int) -> list[Span]:
+    """Spans (sorted, non-overlapping, ``starts`` their starts) overlapping tokens [s, e)."""
+    k = max(0, bisect.bisect_right(starts, s) - 1)
+    out = []
+    while k < len(spans) and spans[k].start < e:
+        if spans[k].end > s:
+            out.append(spans[k])
+        k += 1
+    return out
+
+
 def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -> list[Span]:
+    """"Long Name (LN)": the long name is one entity and every "LN" the same kind."""
     text = doc.text
-    found = []
-    seen: set[str] = set()
+    spans = filter_spans(spans)
+    starts = [sp.start for sp in spans]
+    defs: list[tuple[Span, str]] = []
+    labels: dict[str, str] = {}
     for m in _ACRONYM.finditer(text):
         acr = m.group(1)
-        if acr in seen:
-            continue
         letters = "".join(c for c in acr if c.isupper()).casefold()
         if len(letters) < 2:
             continue
         para_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[para_start:m.start()]
-        words = [(para_start + w.start(), para_start + w.end(), w.group().rstrip(".’'"))
+        before = text[max(para_start, m.start() - 300):m.start()]
+        base = m.start() - len(before)
+        words = [(base + w.start(), base + w.end(), w.group().rstrip(".’'"))
                  for w in _WORD.finditer(before)]
-        # only words after the last clause break count
-        k = _acronym_long_form(words, letters)
+        k = _acronym_long_form(words, letters) if words else None
         if not k:
             continue
-        ls, le = words[-k][0], words[-1][1]
-        long_span = doc.char_span(ls, le, alignment_mode="expand")
-        acr_span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-        if long_span is None or acr_span is None:
+        long_span = doc.char_span(words[-k][0], words[-1][0] + len(words[-1][2]),
+                                  alignment_mode="expand")
+        if long_span is None:
             continue
-        found.append((long_span, acr))
-        seen.add(acr)
-    if not found:
+        if acr not in labels:
+            over = _overlapping(spans, starts, long_span.start, long_span.end)
+            best = max(over, key=lambda sp: min(sp.end, long_span.end) - max(sp.start, long_span.start),
+                       default=None)
+            labels[acr] = best.label_ if best is not None and best.label_ not in _NOT_ORG_LABELS \
+                else "ORG"
+            aliases.append((norm_key(acr), norm_key(long_span.text)))
+        elif (norm_key(acr), norm_key(long_span.text)) not in aliases:
+            aliases.append((norm_key(acr), norm_key(long_span.text)))
+        defs.append((long_span, acr))
+    if not defs:
         return spans
-    out = list(spans)
-    for long_span, acr in found:
-        label = "ORG"
-        overlapping = [sp for sp in out if sp.start < long_span.end and sp.end > long_span.start]
-        best = max(overlapping, key=lambda sp: min(sp.end, long_span.end) - max(sp.start, long_span.start),
-                   default=None)
-        if best is not None and best.label_ not in ("PERSON", "NORP", "CARDINAL", "ORDINAL",
-                                                    "DATE", "TIME", "MONEY", "PERCENT",
-                                                    "QUANTITY"):
-            label = best.label_
-        keep = [sp for sp in out if sp not in overlapping]
-        for sp in overlapping:  # keep a name that precedes the long form ("the State Department’s")
-            if sp.start < long_span.start:
-                left = _trim(Span(doc, sp.start, long_span.start, label=sp.label_))
-                if left is not None and any(t.is_title or t.is_upper for t in left if t.lower_ != "the"):
-                    keep.append(left)
-        keep.append(Span(doc, long_span.start, long_span.end, label=label))
-        # every use of the acronym
+
+    forced: list[tuple[int, int, str]] = [(ls.start, ls.end, labels[acr]) for ls, acr in defs]
+    long_ranges = sorted((ls.start, ls.end) for ls, _ in defs)
+    long_starts = [r[0] for r in long_ranges]
+    for acr, label in labels.items():
         for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", text):
             sp = doc.char_span(m.start(), m.end())
-            if sp is None or (sp.start >= long_span.start and sp.end <= long_span.end):
+            if sp is None:
                 continue
-            inside = [x for x in keep if x.start < sp.end and x.end > sp.start]
+            k = bisect.bisect_right(long_starts, sp.start) - 1
+            if k >= 0 and long_ranges[k][1] >= sp.end:
+                continue   # the definition's own words
+            inside = _overlapping(spans, starts, sp.start, sp.end)
             if any(len(x) > len(sp) + 1 and x.label_ != "PERSON" for x in inside):
-                continue
-            keep = [x for x in keep if x not in inside]
-            keep.append(Span(doc, sp.start, sp.end, label=label))
-        out = filter_spans(keep)
-        aliases.append((norm_key(acr), norm_key(long_span.text)))
-    return out
+                continue   # part of a longer name
+            forced.append((sp.start, sp.end, label))
+    forced.sort()
+    f_starts = [f[0] for f in forced]
+    out: list[Span] = []
+    for sp in spans:
+        k = max(0, bisect.bisect_right(f_starts, sp.start) - 1)
+        hit = None
+        while k < len(forced) and forced[k][0] < sp.end:
+            if forced[k][1] > sp.start:
+                hit = forced[k]
+                break
+            k += 1
+        if hit is None:
+            out.append(sp)
+        elif sp.start < hit[0]:   # keep a name before the long form ("the State Department’s")
+            left = _trim(Span(doc, sp.start, hit[0], label=sp.label_))
+            if left is not None and any(t.is_title or t.is_upper for t in left if t.lower_ != "the"):
+                out.append(left)
+    out.extend(Span(doc, s, e, label=label) for s, e, label in forced)
+    return filter_spans(out)
 
 
 def _fix_people(doc: Doc, spans: list[Span]) -> list[Span]:
