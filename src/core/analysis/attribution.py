@@ -59,7 +59,7 @@ class Layout:
         for i, s in enumerate(self.sents):
             for t in range(s.start, s.end):
                 self.tok_sent[t] = i
-        text = doc.text
+        text = self.text = doc.text  # Doc.text rebuilds the string on every access
         self.para_starts = [0]
         for m in re.finditer(r"\n\s*\n", text):
             self.para_starts.append(m.end())
@@ -106,9 +106,9 @@ class Layout:
         start = self.para_starts[index]
         if index + 1 < len(self.para_starts):
             end = self.para_starts[index + 1]
-            end = len(self.doc.text[:end].rstrip())
+            end = len(self.text[:end].rstrip())
         else:
-            end = len(self.doc.text.rstrip())
+            end = len(self.text.rstrip())
         return start, end
 
     def sentence_indexes(self, start: int, end: int) -> tuple[int, ...]:
@@ -127,6 +127,27 @@ class Layout:
 
     def ent(self, tok: Token) -> Span | None:
         return self.tok_ent.get(tok.i)
+
+
+# The quote finder and the claim finder run back to back on each doc and share one Layout and
+# one Resolver (the claim finder then also knows the quote speakers). One slot, so at most one
+# doc is kept alive; the claim finder releases it.
+_SHARED: list = [None]
+
+
+def shared_state(doc: Doc) -> tuple["Layout", "Resolver"]:
+    state = _SHARED[0]
+    if state is not None and state[0] is doc:
+        return state[1], state[2]
+    layout = Layout(doc)
+    resolver = Resolver(doc, layout)
+    _SHARED[0] = (doc, layout, resolver)
+    return layout, resolver
+
+
+def release_state(doc: Doc) -> None:
+    if _SHARED[0] is not None and _SHARED[0][0] is doc:
+        _SHARED[0] = None
 
 
 def quoted_regions(doc: Doc) -> list[tuple[int, int]]:
@@ -175,6 +196,8 @@ class Resolver:
         self.events: list[Event] = []
         self.learned_gender: dict[str, str] = {}
         self._gender: dict[str, str | None] = {}
+        self._seeded = False
+        self._speaker_keys: set[tuple[int, int, int]] = set()
         self._counts: dict[str, int] = {}
         clusters = getattr(doc._, "nr_clusters", None) if doc.has_extension("nr_clusters") else None
         mapping = getattr(doc._, "nr_ent_cluster", None) if doc.has_extension("nr_ent_cluster") else None
@@ -326,7 +349,7 @@ class Resolver:
 
     def _count(self, text: str) -> int:
         if text not in self._counts:
-            self._counts[text] = self.doc.text.count(text)
+            self._counts[text] = self.layout.text.count(text)
         return self._counts[text]
 
     def _seed_people(self) -> None:
@@ -355,6 +378,10 @@ class Resolver:
         self.events.sort(key=lambda e: e.pos)
 
     def add_speaker(self, pos: int, mention: Mention, tok: Token | None = None) -> None:
+        key = (pos, mention.start, mention.end)
+        if key in self._speaker_keys:
+            return
+        self._speaker_keys.add(key)
         if tok is None:
             span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
             tok = span.root if span is not None and len(span) else None
@@ -366,6 +393,9 @@ class Resolver:
 
     def seed_speech_subjects(self) -> None:
         """Named subjects of speech verbs (outside quotes) are speaker candidates for pronouns."""
+        if self._seeded:
+            return
+        self._seeded = True
         for tok in self.doc:
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in cues.SPEECH_VERBS:
                 continue
@@ -684,7 +714,7 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
             start, end = doc[cs].idx, doc[ce - 1].idx + len(doc[ce - 1])
             if any(start <= q.start and q.end <= end + 2 for q in sent_quotes):
                 continue  # a partial quote inside this reported speech already carries it
-            found.append(Claim(sentence=si, start=start, end=end, content=doc.text[start:end],
+            found.append(Claim(sentence=si, start=start, end=end, content=layout.text[start:end],
                                source=source, cue=cue, cue_span=cue_span))
         # according to X
         for first, last, head in _according_to(sent):
@@ -713,8 +743,8 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
                    q.speaker is not None and q.speaker.name == source.name for q in sent_quotes):
                 continue
             cue_span = (first.idx, last.idx + len(last))
-            found.append(Claim(sentence=si, start=start, end=end, content=doc.text[start:end],
-                               source=source, cue=doc.text[cue_span[0]:cue_span[1]].lower(),
+            found.append(Claim(sentence=si, start=start, end=end, content=layout.text[start:end],
+                               source=source, cue=layout.text[cue_span[0]:cue_span[1]].lower(),
                                cue_span=cue_span))
         # hearsay adverbs: a claim with no named source
         if not found:
@@ -723,7 +753,7 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
                     cs, ce = _trim(doc, sent.start, sent.end)
                     start, end = doc[cs].idx, doc[ce - 1].idx + len(doc[ce - 1])
                     found.append(Claim(sentence=si, start=start, end=end,
-                                       content=doc.text[start:end], source=None, cue=tok.lower_,
+                                       content=layout.text[start:end], source=None, cue=tok.lower_,
                                        cue_span=(tok.idx, tok.idx + len(tok))))
                     break
         # a claim reported inside another claim's content belongs to that claim
@@ -746,7 +776,11 @@ class ClaimFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = getattr(doc._, "nr_quotes", None) or []
-        doc._.nr_claims = find_claims(doc, quotes)
+        layout, resolver = shared_state(doc)
+        try:
+            doc._.nr_claims = find_claims(doc, quotes, resolver=resolver, layout=layout)
+        finally:
+            release_state(doc)
         return doc
 
 

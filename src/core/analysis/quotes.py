@@ -34,7 +34,8 @@ from spacy.tokens import Doc, Token
 
 from ..models import Mention, Quote
 from . import cues
-from .attribution import Layout, Resolver, cue_text, source_owner, subject_of, _according_to
+from .attribution import (Layout, Resolver, _according_to, cue_text, shared_state, source_owner,
+                          subject_of)
 
 Doc.set_extension("nr_quotes", default=None, force=True)
 
@@ -276,7 +277,7 @@ class SpeakerFinder:
         if end_tok >= len(doc):
             return False
         para = f.span.paragraph
-        inner = _inner(doc.text[f.span.start:f.span.end])
+        inner = _inner(self.layout.text[f.span.start:f.span.end])
         ends_sentence = inner[-1:] in (".",) and f.span.closed
         window: list[Token] = []
         sent_i = self.layout.tok_sent[end_tok - 1]
@@ -440,7 +441,7 @@ def _sentence_initial(doc: Doc, layout: Layout, tok_start: int) -> bool:
 
 def find_quotes(doc: Doc, layout: Layout | None = None, resolver: Resolver | None = None) -> list[Quote]:
     layout = layout or Layout(doc)
-    text = doc.text
+    text = layout.text
     spans = layout.quote_spans
     regions = layout.regions
     span_starts = [s.start for s in spans]
@@ -523,7 +524,8 @@ class QuoteFinder:
     """spaCy component: sets ``Doc._.nr_quotes``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.nr_quotes = find_quotes(doc)
+        layout, resolver = shared_state(doc)
+        doc._.nr_quotes = find_quotes(doc, layout=layout, resolver=resolver)
         return doc
 
 
