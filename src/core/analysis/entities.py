@@ -658,7 +658,8 @@ def _fix_people(doc: Doc, spans: list[Span]) -> list[Span]:
     covered = set()
     org_names = set(news_org_names())
     for sp in spans:
-        if sp.label_ in _RELABEL_TO_PERSON and sp.text not in org_names:
+        if sp.label_ in _RELABEL_TO_PERSON and (sp.text not in org_names
+                                                 or _fold(sp.text) in surnames):
             core, particle = person_core(sp.text)
             if is_person_word(core, particle) and not any(t.is_upper and len(t) > 1 for t in sp):
                 sp = Span(doc, sp.start, sp.end, label="PERSON")
