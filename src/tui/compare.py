@@ -103,11 +103,11 @@ def sources(analysis: Analysis | None) -> list[tuple[str, str]]:
     return [(n, "source") for n, _ in counts.most_common()]
 
 
-def profile(analysis: Analysis | None, labels: dict[int, str]) -> dict[str, dict[str, int]]:
-    """Tagged and suggested counts per label."""
+def profile(analysis: Analysis | None, labels: dict[int, str]) -> dict[str, dict[str, int | None]]:
+    """Tagged and suggested counts per label (``total.sentences`` is None before analysis)."""
     tagged = Counter(labels.values())
     suggested: Counter[str] = Counter()
-    n = 0
+    n = None
     if analysis is not None:
         n = len(analysis.sentences)
         suggested.update(s.suggestion.label for s in analysis.sentences if s.suggestion)

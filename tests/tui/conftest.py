@@ -81,3 +81,31 @@ def make_app(data_dir, nlp):
 @pytest.fixture
 def db_path(data_dir) -> Path:
     return paths_mod.resolve(str(data_dir)).db
+
+
+@pytest.fixture
+def recorded_cache(data_dir, sample_articles):
+    """The test's analysis cache holds the *recorded* analyses of the samples.
+
+    Snapshot tests use these so that tuning the analyzer does not change how the
+    reader's screens are drawn; record them again with tests/tui/record_analyses.py.
+    """
+    import dataclasses
+    import json
+
+    from newsreader.core.analysis import pipeline
+    from newsreader.core.cache import AnalysisCache
+    from newsreader.core.models import analysis_from_dict
+
+    path = Path(__file__).with_name("fixtures") / "sample_analyses.json"
+    recorded = [analysis_from_dict(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    if [a.article_id for a in recorded] != [a.id for a in sample_articles]:
+        pytest.fail("the samples' article ids changed (ingest or samples changed): run "
+                    "tests/tui/record_analyses.py, then pytest tests/tui/test_snapshots.py "
+                    "--snapshot-update, and review the SVGs")
+    cache = AnalysisCache(paths_mod.resolve(str(data_dir)).analysis_cache)
+    model = pipeline.resolve_model(None)
+    for analysis in recorded:
+        assert cache.put(dataclasses.replace(analysis, analyzer_version=pipeline.ANALYZER_VERSION,
+                                             model=model))
+    return recorded

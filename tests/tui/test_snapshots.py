@@ -2,9 +2,11 @@
 
 Deterministic by construction: the annotator is fixed ("tester", root conftest),
 the data dir is temporary, the config dir is a fixed path that does not exist,
-the samples' analyses come from the real pipeline via the session cache, and no
-screen shows a clock. Regenerate after an intended change with
-``pytest tests/tui/test_snapshots.py --snapshot-update`` and review the SVGs.
+the samples' analyses are a recording of the real pipeline's output
+(fixtures/sample_analyses.json, see record_analyses.py) so tuning the analyzer
+does not redraw every screen, and no screen shows a clock. Regenerate after an
+intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
+and review the SVGs.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from newsreader.tui.launch import sample_paths
 
 SIZES = [(80, 24), (160, 48)]
 
-pytestmark = pytest.mark.usefixtures("warm_cache")
+pytestmark = pytest.mark.usefixtures("recorded_cache")
 
 
 @pytest.fixture(autouse=True)

@@ -140,7 +140,7 @@ class LibraryScreen(Screen):
             yield LibraryList(id="articles")
             yield Static(id="empty")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

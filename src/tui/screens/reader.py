@@ -206,7 +206,7 @@ class ReaderScreen(DocumentScreen):
             yield InsightPanel(id="insight")
         yield Legend()
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def _insight_widget(self):
         return self.query_one(InsightPanel)
@@ -302,7 +302,7 @@ class CompareScreen(DocumentScreen):
             yield ComparePanel(id="compare")
         yield Legend()
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def _insight_widget(self):
         return self.query_one(ComparePanel)

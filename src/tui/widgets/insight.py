@@ -55,26 +55,10 @@ choosing an entity again goes to its next mention.
                           Option(Content(message), disabled=True)])
 
     def show(self, hl: Highlights) -> None:
+        """Quotations and claims first (short, and what a critical reader asks first:
+        who says what, on whose word), then every entity cluster by mention count."""
         a = hl.analysis
         options: list[Option | None] = []
-        counts = hl.cluster_counts
-        clusters = [c for c in a.clusters if counts.get(c.id)]
-        clusters.sort(key=lambda c: (-counts[c.id], c.name.lower()))
-        unclustered = Counter(e.text for e in hl.named_entities if e.cluster is None)
-        n_ent = len(clusters) + len(unclustered)
-        options.append(Option(Content.styled(f"Entities ({n_ent})", "bold $text-accent"), disabled=True))
-        for c in clusters:
-            family = FAMILY_TAG.get(FAMILIES.get(c.label, ""), c.label.lower())
-            prompt = Content.assemble(
-                (_clip(c.name, 24), "bold"), " ",
-                (f"{family} ×{counts[c.id]}", "$text-muted"))
-            options.append(Option(prompt, id=f"ent:{c.id}"))
-        for i, (text, n) in enumerate(unclustered.most_common()):
-            options.append(Option(Content.assemble((_clip(text, 24), "bold"), " ",
-                                                   (f"×{n}", "$text-muted")), id=f"txt:{i}:{text}"))
-        if not n_ent:
-            options.append(Option(Content("none found"), disabled=True))
-        options.append(None)
         options.append(Option(Content.styled(f"Quotations ({len(a.quotes)})", "bold $text-secondary"),
                               disabled=True))
         for i, q in enumerate(a.quotes):
@@ -93,6 +77,23 @@ choosing an entity again goes to its next mention.
                                       "\n", (_clip(c.content, 70), "underline"))
             options.append(Option(prompt, id=f"claim:{i}"))
         if not a.claims:
+            options.append(Option(Content("none found"), disabled=True))
+        options.append(None)
+        counts = hl.cluster_counts
+        clusters = [c for c in a.clusters if counts.get(c.id)]
+        clusters.sort(key=lambda c: (-counts[c.id], c.name.lower()))
+        unclustered = Counter(e.text for e in hl.named_entities if e.cluster is None)
+        n_ent = len(clusters) + len(unclustered)
+        options.append(Option(Content.styled(f"Entities ({n_ent})", "bold $text-accent"), disabled=True))
+        for c in clusters:
+            family = FAMILY_TAG.get(FAMILIES.get(c.label, ""), c.label.lower())
+            prompt = Content.assemble((f"{counts[c.id]:>3} ", "$text-muted"), (_clip(c.name, 26), "bold"),
+                                      " ", (family, "$text-muted"))
+            options.append(Option(prompt, id=f"ent:{c.id}"))
+        for i, (text, n) in enumerate(unclustered.most_common()):
+            options.append(Option(Content.assemble((f"{n:>3} ", "$text-muted"), (_clip(text, 26), "bold")),
+                                  id=f"txt:{i}:{text}"))
+        if not n_ent:
             options.append(Option(Content("none found"), disabled=True))
         highlighted = self.highlighted
         self.set_options(options)
@@ -135,12 +136,21 @@ class ComparePanel(VerticalScroll, can_focus=False):
         if pending:
             parts += ["\n", (pending, "italic $text-muted"), "\n"]
 
+        missing_a = comparison.profile_a["total"]["sentences"] is None
+        missing_b = comparison.profile_b["total"]["sentences"] is None
+
+        def names(items: list[str], missing: bool) -> str:
+            return "(no analysis yet)" if missing else _names(items)
+
         def section(title: str, m: Matched, style: str) -> None:
             parts.extend(["\n", (title, f"bold {style}"), "\n"])
             shared = [a if a == b else f"{a} = {b}" for a, b in m.shared]
-            parts.extend([("both: ", "bold"), _names(shared), "\n"])
-            parts.extend([("only A: ", "bold $text-accent"), _names(m.only_a), "\n"])
-            parts.extend([("only B: ", "bold $text-primary"), _names(m.only_b), "\n"])
+            parts.extend([("both: ", "bold"), names(shared, missing_a or missing_b), "\n"])
+            # with one side not analysed yet, "only" would be a claim we cannot make
+            parts.extend([("A: " if missing_b else "only A: ", "bold $text-accent"),
+                          names(m.only_a, missing_a), "\n"])
+            parts.extend([("B: " if missing_a else "only B: ", "bold $text-primary"),
+                          names(m.only_b, missing_b), "\n"])
 
         section("Entities", comparison.entities, "$text-accent")
         section("People quoted", comparison.speakers, "$text-secondary")
@@ -150,6 +160,8 @@ class ComparePanel(VerticalScroll, can_focus=False):
             n = prof["total"]["sentences"]
             tagged = " ".join(f"{label[0].upper()}{prof['tagged'][label]}" for label in LABELS)
             suggested = " ".join(f"{label[0].upper()}{prof['suggested'][label]}" for label in LABELS)
-            parts.extend([(f"{tag} ", "bold"), f"tagged {tagged}", (f"  of {n}", "$text-muted"), "\n",
-                          "  ", (f"suggested {suggested}", "$text-muted"), "\n"])
+            parts.extend([(f"{tag} ", "bold"), f"tagged {tagged}", (f"  of {n if n is not None else '?'}",
+                                                                    "$text-muted"), "\n"])
+            if n is not None:
+                parts.extend(["  ", (f"suggested {suggested}", "$text-muted"), "\n"])
         static.update(Content.assemble(*parts))
