@@ -66,6 +66,7 @@ QUOTE_OPEN = "“„«‹"
 QUOTE_CLOSE = "”»›"
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours",
                            "ourselves"})
+_NAME_WORD = re.compile(r"^(?:(?:al|el|ad|as|ash|at|az|an|ar|bin|ibn)-)?[A-Z0-9]")
 _SCARE_INTRO = re.compile(r"(so-called|alleged|self-styled|self-proclaimed|supposed)\s*$", re.I)
 
 
@@ -227,9 +228,10 @@ class Suggester:
         if report and report[2] is not None:
             masked.append(report[2])
         masked.extend(_reported_content(doc, sent))
+        # a reporting verb anywhere ("declaring the talks “constructive”") makes
+        # short quoted terms the speaker's words rather than scare quotes
         speaking = report is not None or any(
-            t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB"
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in sent)
+            t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB" for t in sent)
         total, cues = self._stance(doc, sent, s0, s1, masked, short, speaking)
         if total >= self.threshold:
             return Suggestion("opinion", round(min(0.95, 0.45 + 0.2 * total), 2),
@@ -325,11 +327,14 @@ class Suggester:
             add("exclamation", "!", 0.6)
         for a, b in short:  # scare quotes: a short quoted term nobody is reported as saying
             intro = _SCARE_INTRO.search(text[max(s0, a - 20):a])
-            words = re.findall(r"\w[\w'’-]*", text[a:b])
-            if words and all(w[0].isupper() for w in words) and not intro:
+            inner = text[a:b].strip(QUOTE_OPEN + QUOTE_CLOSE + '"').rstrip(",")
+            words = re.findall(r"\w[\w'’-]*", inner)
+            if not words or len(words) > 3 or inner.endswith((".", "!", "?")):
+                continue  # a slogan or utterance, not a term held at arm's length
+            if all(_NAME_WORD.match(w) for w in words) and not intro:
                 continue  # a quoted name or title ("known as “Abu Mohammed al-Jolani”")
             if not reported or intro:
-                add("scare quotes", text[a:b], 0.7)
+                add("scare quotes", text[a:b], 1.0)
         return sum(weights.values()), cues
 
     def _ents_in(self, start: int, end: int) -> list:
