@@ -385,6 +385,7 @@ class FrameClock:
         self.app = app
         self.state = state
         self.frames: list[tuple[float, object]] = []
+        self.first_response: float | None = None
         self._orig = app._display
         app._display = self._display
 
@@ -422,6 +423,8 @@ class FrameClock:
         await pilot.press(key)
         await self.settle(t0, quiet)
         t = self.first_frame_with(t0, self.state())
+        first = next((ft for ft, _ in self.frames if ft >= t0), None)
+        self.first_response = None if first is None else first - t0   # any visible change
         if len(self.frames) > 10_000:
             del self.frames[:-100]
         return None if t is None else t - t0
