@@ -70,7 +70,9 @@ def build_app(args, *, stdin_ok: bool = True):
             cache = AnalysisCache(paths.analysis_cache)
         except ImportError:
             cache = None
-        model = getattr(args, "model", None) or config.model
+        # --model, then NEWSREADER_MODEL (read by the pipeline), then the config file
+        model = getattr(args, "model", None) or (
+            None if os.environ.get("NEWSREADER_MODEL", "").strip() else config.model)
         session = Session(store=store, paths=paths, annotator=annotator, model=model, cache=cache)
         if len(given) == 2 and articles[0].id != articles[1].id:
             open_ids = [articles[0].id, articles[1].id]

@@ -78,6 +78,13 @@ class ArticleRow:
         return Measurement(1, options.max_width)
 
 
+class RowOption(Option):
+    """An Option hashed in C (``Option.__hash__`` is a Python method; with 10,000
+    rows re-indexed per keystroke that alone costs milliseconds)."""
+
+    __hash__ = object.__hash__
+
+
 class LibraryList(OptionList):
     """An OptionList whose rows are always one line tall.
 
@@ -97,9 +104,9 @@ class LibraryList(OptionList):
         cache = self._line_cache
         n = len(self.options)
         if len(cache.lines) != n:
-            cache.lines = [(i, 0) for i in range(n)]
+            cache.lines = list(zip(range(n), [0] * n))
             cache.heights = dict.fromkeys(range(n), 1)
-            cache.index_to_line = {i: i for i in range(n)}
+            cache.index_to_line = dict(zip(range(n), range(n)))
         width = self.scrollable_content_region.width
         from textual.geometry import Size
         size = Size(width, n)
@@ -109,6 +116,19 @@ class LibraryList(OptionList):
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.options)
+
+    def set_rows(self, ids: list[str], options: list[Option]) -> None:
+        """Replace every row at once (``set_options`` checks and indexes one option at a
+        time, which costs tens of milliseconds per keystroke with 10,000 articles)."""
+        self._options = options
+        self._option_to_index = dict(zip(options, range(len(options))))
+        self._id_to_option = dict(zip(ids, options))
+        self._line_cache.clear()
+        self._option_render_cache.clear()
+        self.highlighted = None
+        self.scroll_y = 0
+        self._update_lines()
+        self.refresh()
 
 
 class LibraryScreen(Screen):
@@ -129,6 +149,7 @@ class LibraryScreen(Screen):
         self._rows: dict[str, ArticleRow] = {}
         self._options: dict[str, Option] = {}
         self._order: list[str] = []
+        self._last_filter: tuple[list[str], list[str] | None] = ([], None)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -175,8 +196,9 @@ class LibraryScreen(Screen):
             summaries = []
         highlighted = self.highlighted_id()
         self._rows = {s.id: ArticleRow(s) for s in summaries}
-        self._options = {aid: Option(row, id=aid) for aid, row in self._rows.items()}
+        self._options = {aid: RowOption(row, id=aid) for aid, row in self._rows.items()}
         self._order = [s.id for s in summaries]
+        self._last_filter = ([], None)
         top = self.query_one(TopBar)
         what = f"Library · {len(summaries)} article{'s' if len(summaries) != 1 else ''}"
         if self.pick_for:
@@ -192,10 +214,19 @@ class LibraryScreen(Screen):
 
     def apply_filter(self, query: str, keep: str | None = None) -> None:
         words = query.lower().split()
-        ids = [aid for aid in self._order
-               if aid != self.pick_for and all(w in self._rows[aid].search for w in words)]
+        # typing narrows: search only what the previous query matched
+        last_words, last_ids = self._last_filter
+        pool = last_ids if (last_ids is not None and words and len(words) >= len(last_words)
+                            and all(w.startswith(lw) if i == len(last_words) - 1 else w == lw
+                                    for i, (w, lw) in enumerate(zip(words, last_words)))
+                            and words[:len(last_words) - 1] == last_words[:-1]) else self._order
+        rows = self._rows
+        ids = [aid for aid in pool
+               if aid != self.pick_for and all(w in rows[aid].search for w in words)]
+        self._last_filter = (words, ids)
         lst = self.query_one(LibraryList)
-        lst.set_options([self._options[aid] for aid in ids])
+        options = self._options
+        lst.set_rows(ids, [options[aid] for aid in ids])
         if ids:
             index = ids.index(keep) if keep in ids else 0
             lst.highlighted = index
