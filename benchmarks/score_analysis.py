@@ -1,6 +1,6 @@
 """Score quotes, speakers and attributions on the hand-annotated dev set.
 
-    .venv/bin/python benchmarks/score_analysis.py [--split dev|heldout|sample|all] [--model NAME]
+    .venv/bin/python benchmarks/score_analysis.py [--split dev|heldout|sample|blind|all] [--model NAME]
                                                   [--no-errors] [--no-opinion] [--json]
 
 Runs the real pipeline (``ingest.load_text`` + ``pipeline.analyze_many``, one batch) over
@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "benchmarks" / "devset" / "devset.jsonl"
-SPLITS = ("dev", "heldout", "sample")
+SPLITS = ("dev", "heldout", "sample", "blind")  # blind: written independently of the finders
 STOP = {"the", "a", "an", "of", "mr", "ms", "mrs", "dr", "dame", "sir", "s", "prof", "professor"}
 QUOTE_CHARS = "“”‘’\"'„"
 
@@ -242,7 +242,7 @@ def run(split: str, model: str | None, show_errors: bool, opinion: bool, as_json
     all_errors: list[tuple[str, str, str]] = []
     for rec, art, an in zip(records, articles, analyses):
         counts, errors = score_article(rec, art, an)
-        for key in (rec["split"], "written" if rec["split"] != "sample" else None, "all"):
+        for key in (rec["split"], "written" if rec["split"] in ("dev", "heldout") else None, "all"):
             if key:
                 for k, v in counts.items():
                     per_split[key][k] += v
@@ -264,6 +264,9 @@ def run(split: str, model: str | None, show_errors: bool, opinion: bool, as_json
             from score_opinion import score_opinion  # written alongside; optional
             res = score_opinion(model=model)
             opinion_rows = {k: v["macro_f1"] for k, v in res["splits"].items()}
+            blind = ROOT / "benchmarks" / "devset" / "opinion_blind.jsonl"
+            if blind.exists() and split in ("blind", "all"):
+                opinion_rows["blind"] = score_opinion(blind, model=model)["splits"]["blind"]["macro_f1"]
         except FileNotFoundError:
             opinion_rows = {}
         except ImportError:

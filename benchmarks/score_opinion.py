@@ -8,7 +8,10 @@ one-paragraph article and predicted "opinion" when any of its sentences is
 suggested as opinion; a sample sentence is looked up in the analysis of its
 whole article (so quotes spanning sentences have their context).
 
-    .venv/bin/python benchmarks/score_opinion.py [DEVSET] [--model NAME] [--errors SPLIT]
+    .venv/bin/python benchmarks/score_opinion.py [DEVSET | --devset PATH] [--model NAME] [--errors SPLIT]
+
+The blind set (written independently of the lexicon) is scored with
+``--devset benchmarks/devset/opinion_blind.jsonl``.
 
 prints macro-F1 per split and the misclassified sentences.
 ``score_opinion(path)`` returns the same numbers as a dict (used by
@@ -105,7 +108,7 @@ def score_opinion(devset_path: str | Path = DEFAULT, model: str | None = None) -
         split = r.get("split", "dev")
         groups[split].append(pair)
         groups["all"].append(pair)
-        if split != "sample":
+        if split in ("dev", "heldout"):
             groups["written"].append(pair)
         if pred != r["label"]:
             errors.append({"id": r["id"], "split": split, "gold": r["label"], "predicted": pred,
@@ -118,15 +121,19 @@ def score_opinion(devset_path: str | Path = DEFAULT, model: str | None = None) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("devset", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--devset", dest="devset_flag", metavar="PATH",
+                    help="the dev set to score (same as the positional argument)")
     ap.add_argument("--model")
     ap.add_argument("--errors", default="all", metavar="SPLIT",
                     help="show misclassified sentences of this split (default all; 'none')")
     args = ap.parse_args(argv)
+    if args.devset_flag:
+        args.devset = args.devset_flag
     res = score_opinion(args.devset, args.model)
     print(f"opinion vs not  (model {res['model']}, dev set {args.devset})")
     print(f"{'split':<9} {'n':>4} {'acc':>6} {'P(op)':>6} {'R(op)':>6} {'F1(op)':>7} "
           f"{'F1(not)':>8} {'macro-F1':>9}")
-    order = ["dev", "heldout", "written", "sample", "all"]
+    order = ["dev", "heldout", "written", "sample", "blind", "all"]
     for split in order + [k for k in res["splits"] if k not in order]:
         m = res["splits"].get(split)
         if not m:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SOURCES = ("dev.txt", "heldout.txt", "samples.txt")
+SOURCES = ("dev.txt", "heldout.txt", "samples.txt", "blind.txt")
 OUT = HERE / "devset.jsonl"
 
 HEADER = re.compile(r"^=== (.*)$", re.M)
@@ -140,7 +140,7 @@ def main() -> int:
     with OUT.open("w", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    for split in ("dev", "heldout", "sample"):
+    for split in ("dev", "heldout", "sample", "blind"):
         rs = [r for r in records if r["split"] == split]
         nq = sum(len(r["quotes"]) for r in rs)
         na = sum(len(r["attributions"]) for r in rs)
