@@ -16,6 +16,8 @@ Factories (all usable with ``nlp.add_pipe(NAME)`` in any English pipeline):
 from __future__ import annotations
 
 from spacy.language import Language
+
+from . import doc_text, forget_doc_text  # noqa: F401
 from spacy.tokens import Doc
 
 from .entities import make_news_entities  # noqa: F401  (registers the factory)
@@ -50,7 +52,7 @@ class ParagraphBoundaries:
 
         if len(doc) == 0:
             return doc
-        text = doc.text
+        text = doc_text(doc)
         import numpy
 
         col = doc.to_array([SENT_START]).astype(numpy.int64)

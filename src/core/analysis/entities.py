@@ -37,6 +37,8 @@ from importlib import resources
 from typing import Iterable, Sequence
 
 from spacy.language import Language
+
+from . import doc_text, forget_doc_text  # noqa: F401
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -101,6 +103,7 @@ def alias_groups() -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- normalising
+@lru_cache(maxsize=16384)
 def _fold(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("–", "-")
     text = unicodedata.normalize("NFKD", text)
@@ -111,6 +114,7 @@ def strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text.strip())
 
 
+@lru_cache(maxsize=16384)
 def norm_key(text: str) -> str:
     """Comparison key for a non-person name: case, accents, dots, "the", possessive."""
     t = _fold(strip_possessive(text))
@@ -132,6 +136,7 @@ def display_name(text: str, label: str) -> str:
     return t
 
 
+@lru_cache(maxsize=16384)
 def person_core(text: str) -> tuple[tuple[str, ...], bool]:
     """The name tokens of a person mention, without titles and particles.
 
@@ -415,21 +420,7 @@ def cluster_for_span(doc: Doc, start_char: int, end_char: int) -> Cluster | None
 # ---------------------------------------------------------------- the component
 class NewsEntities:
     def __init__(self, nlp: Language) -> None:
-        self._tokenize = nlp.tokenizer
-        self._orgs: dict[str, list[tuple[str, ...]]] | None = None
-
-    def _org_index(self) -> dict[str, list[tuple[str, ...]]]:
-        if self._orgs is None:
-            index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-            for name in news_org_names():
-                toks = tuple(t.text for t in self._tokenize(name))
-                if toks and toks[0] in ("The", "the") and len(toks) > 1:
-                    toks = toks[1:]
-                index[toks[0]].append(toks)
-            for v in index.values():
-                v.sort(key=len, reverse=True)
-            self._orgs = dict(index)
-        return self._orgs
+        self._orgs_re: re.Pattern | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [_trim(e) for e in doc.ents]
@@ -446,25 +437,22 @@ class NewsEntities:
         doc._.nr_aliases = aliases
         return doc
 
+    def _org_pattern(self) -> re.Pattern:
+        if self._orgs_re is None:
+            names = sorted({re.sub(r"^(The|the)\s+", "", n) for n in news_org_names()},
+                           key=len, reverse=True)
+            self._orgs_re = re.compile(r"(?<![\w-])(?:" + "|".join(
+                re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w-])")
+        return self._orgs_re
+
     def _fix_news_orgs(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        index = self._org_index()
         surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
         found: list[tuple[int, int]] = []
-        i, n = 0, len(doc)
-        while i < n:
-            cands = index.get(doc[i].text)
-            hit = None
-            if cands:
-                for toks in cands:
-                    k = len(toks)
-                    if i + k <= n and all(doc[i + j].text == toks[j] for j in range(k)):
-                        hit = (i, i + k)
-                        break
-            if hit and not (hit[1] - hit[0] == 1 and doc[i].text in surnames):
-                found.append(hit)
-                i = hit[1]
-            else:
-                i += 1
+        for m in self._org_pattern().finditer(doc_text(doc)):
+            sp = doc.char_span(m.start(), m.end())
+            if sp is None or (len(sp) == 1 and sp.text in surnames):
+                continue
+            found.append((sp.start, sp.end))
         if not found:
             return spans
         starts = [f[0] for f in found]
@@ -563,7 +551,7 @@ def _overlapping(spans: list[Span], starts: list[int], s: int, e: int) -> list[S
 
 def _fix_acronyms(doc: Doc, spans: list[Span], aliases: list[tuple[str, str]]) -> list[Span]:
     """"Long Name (LN)": the long name is one entity and every "LN" the same kind."""
-    text = doc.text
+    text = doc_text(doc)
     spans = filter_spans(spans)
     starts = [sp.start for sp in spans]
     defs: list[tuple[Span, str]] = []
@@ -666,25 +654,34 @@ def _fix_people(doc: Doc, spans: list[Span]) -> list[Span]:
         out.append(sp)
         covered.update(range(sp.start, sp.end))
     # untagged surnames: a capitalised proper noun equal to a known surname
-    exact = {s for s in surnames if len(s) >= 3}
+    exact = {s for s in surnames if len(s) >= 3 and s.isalpha()}
     if not exact:
         return out
+    text = doc_text(doc)
     tagged = doc.has_annotation("TAG")
-    lower_words = {t.text for t in doc if t.is_lower}
-    for tok in doc:
+    pat = re.compile(r"(?<![\w-])(" + "|".join(re.escape(x) for x in sorted(exact)) + r")(?![\w-])",
+                     re.IGNORECASE)
+    for m in pat.finditer(text):
+        word = m.group(0)
+        if not word[:1].isupper():
+            continue
+        sp = doc.char_span(m.start(), m.end())
+        if sp is None or len(sp) != 1:
+            continue
+        tok = sp[0]
         if tok.i in covered or not tok.is_title:
             continue
         # the tagger often calls a foreign surname a NOUN; a capitalised word
         # that never appears in lower case in the text is still a name
-        if tagged and tok.pos_ != "PROPN" and not (tok.pos_ == "NOUN"
-                                                   and tok.lower_ not in lower_words):
+        if tagged and tok.pos_ != "PROPN" and not (
+                tok.pos_ == "NOUN"
+                and not re.search(r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])", text)):
             continue
-        if _fold(tok.text) in exact:
-            start = tok.i
-            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") \
-                    and start - 2 not in covered and not doc[start - 2].whitespace_:
-                start -= 2
-            out.append(Span(doc, start, tok.i + 1, label="PERSON"))
+        start = tok.i
+        if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") \
+                and start - 2 not in covered and not doc[start - 2].whitespace_:
+            start -= 2
+        out.append(Span(doc, start, tok.i + 1, label="PERSON"))
     return out
 
 

@@ -33,6 +33,8 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
+
+from . import doc_text, forget_doc_text  # noqa: F401
 from spacy.tokens import Doc, Span
 
 from ..models import Suggestion
@@ -64,6 +66,7 @@ CONTENT_VERBS = frozenset({
 SOURCE_CUES = ("according", "reportedly", "per ", "citing", "cited")
 QUOTE_OPEN = "“„«‹"
 QUOTE_CLOSE = "”»›"
+_MARKS = re.compile('[“„«‹”»›"]|\n\n|\n$')
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours",
                            "ourselves"})
 _NAME_WORD = re.compile(r"^(?:(?:al|el|ad|as|ash|at|az|an|ar|bin|ibn)-)?[A-Z0-9]")
@@ -116,12 +119,14 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     regions: list[tuple[int, int]] = []
     open_at = -1
     straight_open = False
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n" and open_at >= 0 and (i + 1 < n and text[i + 1] == "\n" or i + 1 >= n):
-            regions.append((open_at, i))
-            open_at, straight_open = -1, False
+    n = len(text)
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        c = m.group()
+        if c[0] == "\n":     # a paragraph break (or the end) closes an open quote
+            if open_at >= 0:
+                regions.append((open_at, i))
+                open_at, straight_open = -1, False
         elif c in QUOTE_OPEN:
             if open_at < 0:
                 open_at = i
@@ -135,7 +140,6 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             elif straight_open:
                 regions.append((open_at, i + 1))
                 open_at, straight_open = -1, False
-        i += 1
     if open_at >= 0:
         regions.append((open_at, n))
     return regions
@@ -145,11 +149,13 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def _trimmed(sent: Span) -> tuple[int, int]:
-    text = sent.text
-    s = sent.start_char + (len(text) - len(text.lstrip()))
-    e = sent.start_char + len(text.rstrip())
-    return s, max(s, e)
+def _trimmed(doc_text: str, sent: Span) -> tuple[int, int]:
+    a, b = sent.start_char, sent.end_char
+    while a < b and doc_text[a].isspace():
+        a += 1
+    while b > a and doc_text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 # ---------------------------------------------------------------- the component
@@ -160,7 +166,7 @@ class Suggester:
         self.lex = lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text          # Doc.text joins every token: compute it once per doc
+        text = doc_text(doc)      # Doc.text joins every token: once per doc
         self._text = text
         self._ents = list(doc.ents)
         self._ent_starts = [e.start for e in self._ents]
@@ -177,7 +183,7 @@ class Suggester:
         out: list[Suggestion] = []
         ri = 0
         for i, sent in enumerate(doc.sents):
-            s0, s1 = _trimmed(sent)
+            s0, s1 = _trimmed(text, sent)
             while ri < len(regions) and regions[ri][1] <= s0:
                 ri += 1
             mine = []
@@ -188,16 +194,20 @@ class Suggester:
             out.append(self.suggest(doc, sent, s0, s1, mine, quotes is not None,
                                     quotes_by_sent.get(i, ()), claims_by_sent.get(i, ())))
         doc._.nr_suggestions = out
+        forget_doc_text(doc)
         return doc
 
     # -- one sentence
     def suggest(self, doc: Doc, sent: Span, s0: int, s1: int, regions, have_quotes: bool,
                 quotes, claims) -> Suggestion:
         text = self._text
-        length = sum(1 for c in text[s0:s1] if not c.isspace()) or 1
+        toks = list(sent)   # one pass creating Token objects, reused below
 
         def visible(a: int, b: int) -> int:
-            return sum(1 for c in text[max(a, s0):min(b, s1)] if not c.isspace())
+            seg = text[max(a, s0):min(b, s1)]
+            return len(seg) - seg.count(" ") - seg.count("\n")
+
+        length = visible(s0, s1) or 1
 
         # quoted stretches: direct quotes vs short terms (scare / partial quotes)
         direct, short = [], []
@@ -211,7 +221,7 @@ class Suggester:
         quoted_cov = sum(visible(a, b) for a, b in regions) / length
 
         # reported speech / attribution (from the components, else our own check)
-        report = self._reported(doc, sent, claims)
+        report = self._reported(doc, sent, claims, toks)
         speaker = None
         for q in quotes:
             if q.speaker is not None:
@@ -227,12 +237,12 @@ class Suggester:
         masked = [(a, b) for a, b in regions]
         if report and report[2] is not None:
             masked.append(report[2])
-        masked.extend(_reported_content(doc, sent))
+        masked.extend(_reported_content(sent, toks))
         # a reporting verb anywhere ("declaring the talks “constructive”") makes
         # short quoted terms the speaker's words rather than scare quotes
         speaking = report is not None or any(
-            t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB" for t in sent)
-        total, cues = self._stance(doc, sent, s0, s1, masked, short, speaking)
+            t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB" for t in toks)
+        total, cues = self._stance(doc, toks, s0, s1, masked, short, speaking)
         if total >= self.threshold:
             return Suggestion("opinion", round(min(0.95, 0.45 + 0.2 * total), 2),
                               _reason(cues))
@@ -253,7 +263,7 @@ class Suggester:
                               + ", ".join(w for _, w in cues[:3]) + ")")
         return Suggestion("fact", score, "no evaluative language")
 
-    def _reported(self, doc: Doc, sent: Span, claims):
+    def _reported(self, doc: Doc, sent: Span, claims, toks):
         """(kind, source name, content span or None, cue) or None."""
         for c in claims:
             who = c.source.name if c.source is not None else None
@@ -274,7 +284,7 @@ class Suggester:
                     last = sent[-1]
                     content = (that.idx, last.idx + len(last.text))
                 return ("speech", self._name(doc, subj), content, root.text)
-        for t in sent:
+        for t in toks:
             if t.lower_ == "according" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "to":
                 k = t.i + 2
                 while k < sent.end and doc[k].text not in (",", ";", ".", "—", "–", ":"):
@@ -282,12 +292,15 @@ class Suggester:
                 return ("according", self._source_name(doc, t.i + 2, k), None, "according to")
         return None
 
-    def _stance(self, doc: Doc, sent: Span, s0: int, s1: int, masked, short, reported: bool):
+    def _stance(self, doc: Doc, toks, s0: int, s1: int, masked, short, reported: bool):
         text = self._text
         lex = self.lex
 
         def hidden(a: int, b: int) -> bool:
-            return any(_overlap(a, b, x, y) for x, y in masked)
+            for x, y in masked:
+                if a < y and x < b:
+                    return True
+            return False
 
         cues: list[tuple[str, str]] = []   # (category, word)
         weights: dict[str, float] = {}
@@ -299,7 +312,7 @@ class Suggester:
             weights[key] = w
             cues.append((cat, word))
 
-        for tok in sent:
+        for tok in toks:
             if tok.is_space or tok.is_punct or tok.ent_type_ or hidden(tok.idx, tok.idx + len(tok)):
                 continue
             low = tok.lower_
@@ -385,7 +398,7 @@ class Suggester:
         return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
-def _reported_content(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+def _reported_content(sent: Span, toks) -> list[tuple[int, int]]:
     """Char spans of words a speaker is reported as saying ("critics described
     the decision as reckless"; "the economy is booming, the minister said").
 
@@ -394,7 +407,7 @@ def _reported_content(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     (parataxis / ccomp of the root), the main clause is.
     """
     spans = []
-    for t in sent:
+    for t in toks:
         if t.lemma_ not in CONTENT_VERBS or t.pos_ != "VERB":
             continue
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
