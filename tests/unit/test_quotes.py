@@ -190,3 +190,22 @@ def test_quote_with_no_identifiable_speaker_has_none(nlp):
     text = "A banner over the road read “no more cuts to our hospital wards” all week."
     qs = quotes(nlp, text)
     assert all(q.speaker is None for q in qs)
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "“",
+    '"""',
+    "“”",
+    "x”  Mr.’90s— Wang saidO’Brien accused( It’90s)x of he said'According to, It'” of'em "
+    "accused she insisted.\n\n ‘ accused).O’Brien, It\n\n It.'em It.“ reported’90s Mr.'\n\n"
+    ":“O’Brien that(, They“” of SANA",
+    ":“ said: “ “ ” ” ‘ ’ ' ' \"\n\n“\n\n“",
+    "He said: " + "“word " * 200,
+])
+def test_malformed_text_never_breaks_the_pipeline(nlp, text):
+    doc = nlp(text)
+    for q in doc._.nr_quotes:
+        assert text[q.start:q.end] == q.text
+    for c in doc._.nr_claims:
+        assert text[c.start:c.end] == c.content

@@ -322,7 +322,7 @@ class Resolver:
                     hits["m"] += 1
             root = ent.root
             for child in list(root.children) + ([root.head] if root.dep_ == "appos" else []):
-                if child.dep_ == "appos" or child is root.head:
+                if child.dep_ == "appos" or child.i == root.head.i:
                     if child.lower_ in cues.FEMALE_CUES:
                         hits["f"] += 1
                     if child.lower_ in cues.MALE_CUES:
@@ -543,7 +543,7 @@ def subject_of(verb: Token) -> Token | None:
             if child.dep_ == "nsubjpass" and child.lower_ == "it":
                 return None  # "it was said" names no source
             return child
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
             tok = tok.head
             seen += 1
             continue

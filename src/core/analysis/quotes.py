@@ -370,7 +370,7 @@ class SpeakerFinder:
         if i < 0 or doc[i].text != ":" or self.layout.para_of(doc[i]) != f.span.paragraph:
             return False
         verb = doc[i].head
-        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
         if verb.i > i or self.in_quote(verb):
             # the colon hangs off something inside the quote: take the clause root before it
@@ -392,7 +392,7 @@ class SpeakerFinder:
     def governing(self, f: Found, embedded: bool) -> bool:
         doc = self.doc
         q0, q1 = f.tok_start, f.tok_end
-        tops = [t for t in doc[q0:q1] if not (q0 <= t.head.i < q1) or t.head is t]
+        tops = [t for t in doc[q0:q1] if not (q0 <= t.head.i < q1) or t.head.i == t.i]
         sent_root = self.layout.sents[self.layout.tok_sent[q0]].root
         for top in tops:
             a = top.head if not (q0 <= top.head.i < q1) else top
@@ -403,7 +403,7 @@ class SpeakerFinder:
                     subj = subject_of(a)
                     if subj is not None and not (q0 <= subj.i < q1):
                         return self._set(f, subj, a, "governing")
-                if a.head is a or a is sent_root:
+                if a.head.i == a.i or a.i == sent_root.i:
                     break
                 a = a.head
                 steps += 1
@@ -426,7 +426,7 @@ class SpeakerFinder:
                             if ok:
                                 f.cue = None
                             return ok
-                if a.head is a:
+                if a.head.i == a.i:
                     break
                 a = a.head
                 steps += 1
