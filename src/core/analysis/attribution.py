@@ -354,8 +354,9 @@ class Resolver:
 
     def _seed_people(self) -> None:
         """Antecedent candidates: every PERSON entity, and every named subject of a verb."""
-        for ent in self.doc.ents:
-            if ent.label_ == "PERSON":
+        for ent in self.layout.ents:
+            # "Fashion retailer Threadline" tagged PERSON is an organisation
+            if ent.label_ == "PERSON" and not any(w.lower_ in cues.ORG_NOUNS for w in ent):
                 m = self.mention_from_span(ent.start, ent.end)
                 self.events.append(Event(ent.start_char, m, None, "person",
                                          self.layout.para_of_char(ent.start_char)))
@@ -367,8 +368,12 @@ class Resolver:
             ent = self.layout.ent(tok)
             if ent is not None and ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
                 continue
-            if ent is not None and ent.label_ != "PERSON" and any(
-                    w.lower_ in cues.ORG_NOUNS for w in ent):
+            if ent is not None and any(w.lower_ in cues.ORG_NOUNS for w in ent):
+                continue
+            # only main-clause subjects are salient antecedents, not subjects inside reported
+            # content ("His coach said Kiprop had trained ... He said" -> the coach)
+            verb = tok.head
+            if not (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")):
                 continue
             # a PERSON or unlabelled name is a person subject; a name the tagger called a
             # place or an organisation is a weaker candidate (taggers confuse rare names)
