@@ -1,8 +1,10 @@
 """The newsreader Textual app: library, reader, compare, help.
 
-Analysis runs in one thread worker (group "nlp") that imports spaCy and the
-pipeline only when it starts, so article text is on screen first. Results are
-cached on disk (AnalysisCache); a cached article is highlighted at first paint.
+Analysis runs in one thread worker (group "nlp") that hands articles to a
+child process owning spaCy (analysis_host: spaCy in a thread would starve the
+UI of the GIL), so article text is on screen first and keys stay responsive.
+Results are cached on disk (AnalysisCache); a cached article is highlighted at
+first paint.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
-from newsreader.core.errors import NewsreaderError
+from newsreader.core.errors import ModelError, NewsreaderError
 from newsreader.core.models import Analysis, Article
 
+from .analysis_host import AnalysisCancelled, AnalysisHost
 from .keymap import APP_BINDINGS
 from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
@@ -59,10 +62,15 @@ class NewsreaderApp(App):
         self._nlp_lock = threading.Lock()
         self._nlp_running = False
         self._nlp_model_error: str | None = None
+        cache = session.cache
+        self.host = AnalysisHost(session.model, getattr(cache, "directory", None))
 
-    # -- start ------------------------------------------------------------------
+    # -- start / stop -------------------------------------------------------------
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
+
+    def on_unmount(self) -> None:
+        self.host.close()
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -175,8 +183,7 @@ class NewsreaderApp(App):
 
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def _analysis_worker(self) -> None:
-        nlp = None
-        pipeline = None
+        """Analyse queued articles one by one, in the analysis process (see analysis_host)."""
         try:
             while True:
                 with self._nlp_lock:
@@ -190,26 +197,17 @@ class NewsreaderApp(App):
                     if len(article.text) > SYNC_CACHE_CHARS:
                         analysis = self.session.cached_analysis(aid)
                     if analysis is None:
-                        if nlp is None:
-                            from newsreader.core.analysis import pipeline  # noqa: PLC0415 (lazy: spaCy)
-                            nlp = pipeline.load_nlp(self.session.model)
-                        analysis = pipeline.analyze(article, nlp)
-                        if self.session.cache is not None:
-                            try:
-                                self.session.cache.put(analysis)
-                            except Exception:  # a cache that cannot be written only costs time
-                                pass
+                        analysis = self.host.analyze(article)   # the host also caches it
                     self.post_message(AnalysisDone(aid, analysis, None))
+                except AnalysisCancelled:
+                    return
+                except ModelError as exc:  # every article would fail the same way
+                    self._fail_all(str(exc), first=article)
+                    return
                 except NewsreaderError as exc:
-                    if nlp is None:  # the model did not load: every article fails the same way
-                        self._fail_all(str(exc), first=article)
-                        return
                     self.post_message(AnalysisDone(aid, None, str(exc)))
                 except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
                     reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-                    if nlp is None:
-                        self._fail_all(f"the spaCy model could not be loaded ({reason})", first=article)
-                        return
                     self.post_message(AnalysisDone(aid, None, f"analysis failed ({reason})"))
         finally:
             with self._nlp_lock:

@@ -103,6 +103,7 @@ def run_app(args) -> int:
     try:
         app.run()
     finally:
+        app.host.close()
         store.close()
     code = app.return_code
     return 0 if code is None else int(code)

@@ -40,8 +40,16 @@ def display_text(text: str) -> str:
     return text.translate(CONTROL_TABLE)
 
 
+# Characters one cell wide (checked against rich, which Textual draws with):
+# Latin, Greek, Cyrillic and the punctuation news copy is full of (’ “ ” – — …).
+_RANGES = ((0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482), (0x2010, 0x2027), (0x2030, 0x205E),
+           (0x20A0, 0x20C0))
+_SINGLE = frozenset(ch for a, b in _RANGES for ch in map(chr, range(a, b + 1)) if cell_len(ch) == 1)
+_all_single = _SINGLE.issuperset
+
+
 def _width(s: str) -> int:
-    return len(s) if s.isascii() else cell_len(s)
+    return len(s) if s.isascii() or _all_single(s) else cell_len(s)
 
 
 def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
@@ -53,8 +61,10 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     """
     width = max(1, width)
     unit = text[start:end]
-    if _width(unit) <= width:
+    single = unit.isascii() or _all_single(unit)
+    if (len(unit) if single else cell_len(unit)) <= width:
         return [(start, end)]
+    measure = len if single else _width
     lines: list[tuple[int, int]] = []
     line_start = 0
     used = 0
@@ -62,7 +72,7 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
         word = match.group()
         ws = match.start()
         stripped = word.rstrip()
-        w = _width(stripped)
+        w = measure(stripped)
         trailing = len(word) - len(stripped)
         if used + w <= width:
             used += w + trailing
@@ -77,7 +87,7 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
         # a word wider than the pane: split it by cells
         acc = 0
         for i, ch in enumerate(stripped):
-            cw = _width(ch)
+            cw = 1 if single else cell_len(ch)
             if acc + cw > width and acc > 0:
                 lines.append((start + line_start, start + ws + i))
                 line_start = ws + i

@@ -92,6 +92,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def test_tags_typed_in_a_real_terminal_survive_sigkill(terminal, data_dir):
     env = {"NEWSREADER_DATA_DIR": str(data_dir), "NEWSREADER_ANNOTATOR": "e2e",
            "NEWSREADER_CONFIG_DIR": str(data_dir / "config"), "TERM": "xterm-256color",
@@ -106,10 +114,18 @@ def test_tags_typed_in_a_real_terminal_survive_sigkill(terminal, data_dir):
     screen = terminal.wait_for(f"5/{total} tagged")
     pid = terminal.pid()
     assert _alive(pid)
+    children = [int(p) for p in subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)],
+                                                capture_output=True, text=True).stdout.split()]
+    assert children, "the analysis process should be running beside the reader"
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+    # the analysis process notices its parent is gone and exits on its own
+    deadline = time.monotonic() + 15
+    while any(_alive(c) and not _zombie(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [c for c in children if _alive(c) and not _zombie(c)]
 
     out = subprocess.run([str(NEWSREADER), "export", "--annotator", "e2e"], capture_output=True,
                          text=True, env=dict(os.environ, **env), timeout=120)

@@ -65,15 +65,19 @@ def warm_cache(seeded_cache, data_dir):
 def make_app(data_dir, nlp):
     """``make_app(*paths, annotator=..., model=...)`` -> the real app on the test's data dir."""
     stores: list[Store] = []
+    apps = []
 
     def factory(*paths: str, annotator: str | None = None, model: str | None = None):
         args = SimpleNamespace(paths=list(paths), data_dir=str(data_dir), annotator=annotator,
                                model=model)
         app, store = build_app(args)
         stores.append(store)
+        apps.append(app)
         return app
 
     yield factory
+    for app in apps:
+        app.host.close()
     for store in stores:
         store.close()
 

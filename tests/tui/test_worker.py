@@ -1,9 +1,9 @@
 """The analysis worker: text first, highlights later, failures explained.
 
-These tests start with an empty analysis cache, so the real pipeline runs in
-the worker thread. To look at the screen *before* the analysis lands, the
-worker's call into the pipeline is held on an Event (the real pipeline still
-does the work once released).
+These tests start with an empty analysis cache, so the real pipeline runs (in
+the app's analysis process). To look at the screen *before* the analysis
+lands, the worker's call into the analysis process is held on an Event (the
+real pipeline still does the work once released).
 """
 from __future__ import annotations
 
@@ -13,22 +13,23 @@ import threading
 import pytest
 from tui_helpers import doc, labels_in_store, screen_text, settle
 
+from newsreader.core import paths as paths_mod
 from newsreader.core.analysis import pipeline
 from newsreader.core.cache import AnalysisCache
-from newsreader.core import paths as paths_mod
+from newsreader.tui.analysis_host import AnalysisHost
 
 
 @pytest.fixture
 def held_pipeline(monkeypatch):
-    """Make pipeline.analyze wait until the test releases it."""
+    """Make the worker's call into the analysis process wait until the test releases it."""
     release = threading.Event()
-    real = pipeline.analyze
+    real = AnalysisHost.analyze
 
-    def held(article, nlp=None):
+    def held(self, article):
         assert release.wait(60), "the test never released the analysis"
-        return real(article, nlp)
+        return real(self, article)
 
-    monkeypatch.setattr(pipeline, "analyze", held)
+    monkeypatch.setattr(AnalysisHost, "analyze", held)
     yield release
     release.set()
 
@@ -74,15 +75,34 @@ async def test_the_analysis_is_cached_for_the_next_open(make_app, data_dir, samp
         assert not [w for w in app.workers if w.group == "nlp"]
 
 
-async def test_spacy_is_imported_only_by_the_worker():
+SCRIPT = """
+import asyncio, sys
+from types import SimpleNamespace
+from newsreader.tui.launch import build_app
+
+async def main():
+    app, store = build_app(SimpleNamespace(paths=[], data_dir=sys.argv[1], annotator="t", model=None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.screen.query_one("DocumentView")
+        print(view.ready, "spacy" in sys.modules, "thinc" in sys.modules)
+    app.host.close()
+    store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_the_reader_process_never_imports_spacy(tmp_path):
+    """The text is analysed with a cold cache, yet spaCy stays out of the UI process."""
     import subprocess
 
-    code = ("import sys\n"
-            "from newsreader.tui.app import NewsreaderApp\n"
-            "from newsreader.tui.launch import build_app\n"
-            "print('spacy' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "data")], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "False"]
 
 
 async def test_a_model_that_fails_to_load_leaves_the_text_and_says_why(make_app, sample_articles):

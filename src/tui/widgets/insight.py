@@ -14,6 +14,10 @@ from ..compare import Comparison, Matched
 from ..highlights import FAMILIES, Highlights
 from ..keymap import INSIGHT_BINDINGS
 
+# The panel lists at most this many items per section: a 100,000-word document has
+# thousands, and measuring thousands of wrapped options would stall the UI.
+LIMIT = 150
+
 FAMILY_TAG = {"person": "person", "org": "org", "place": "place", "group": "group", "thing": "other"}
 
 
@@ -61,23 +65,27 @@ choosing an entity again goes to its next mention.
         options: list[Option | None] = []
         options.append(Option(Content.styled(f"Quotations ({len(a.quotes)})", "bold $text-secondary"),
                               disabled=True))
-        for i, q in enumerate(a.quotes):
+        for i, q in enumerate(a.quotes[:LIMIT]):
             who = q.speaker.name if q.speaker else "unattributed"
             prompt = Content.assemble((_clip(who, 30), "bold"), (f" {q.cue}" if q.cue else "", "$text-muted"),
                                       "\n", (_clip(q.text, 70), "italic"))
             options.append(Option(prompt, id=f"quote:{i}"))
         if not a.quotes:
             options.append(Option(Content("none found"), disabled=True))
+        elif len(a.quotes) > LIMIT:
+            options.append(Option(Content(f"… and {len(a.quotes) - LIMIT} more"), disabled=True))
         options.append(None)
         options.append(Option(Content.styled(f"Claims ({len(a.claims)})", "bold $text-warning"),
                               disabled=True))
-        for i, c in enumerate(a.claims):
+        for i, c in enumerate(a.claims[:LIMIT]):
             src = c.source.name if c.source else "unnamed source"
             prompt = Content.assemble((_clip(src, 30), "bold"), (f" ({c.cue})", "$text-muted"),
                                       "\n", (_clip(c.content, 70), "underline"))
             options.append(Option(prompt, id=f"claim:{i}"))
         if not a.claims:
             options.append(Option(Content("none found"), disabled=True))
+        elif len(a.claims) > LIMIT:
+            options.append(Option(Content(f"… and {len(a.claims) - LIMIT} more"), disabled=True))
         options.append(None)
         counts = hl.cluster_counts
         clusters = [c for c in a.clusters if counts.get(c.id)]
@@ -85,16 +93,21 @@ choosing an entity again goes to its next mention.
         unclustered = Counter(e.text for e in hl.named_entities if e.cluster is None)
         n_ent = len(clusters) + len(unclustered)
         options.append(Option(Content.styled(f"Entities ({n_ent})", "bold $text-accent"), disabled=True))
-        for c in clusters:
+        shown = 0
+        for c in clusters[:LIMIT]:
+            shown += 1
             family = FAMILY_TAG.get(FAMILIES.get(c.label, ""), c.label.lower())
             prompt = Content.assemble((f"{counts[c.id]:>3} ", "$text-muted"), (_clip(c.name, 26), "bold"),
                                       " ", (family, "$text-muted"))
             options.append(Option(prompt, id=f"ent:{c.id}"))
-        for i, (text, n) in enumerate(unclustered.most_common()):
+        for i, (text, n) in enumerate(unclustered.most_common(max(0, LIMIT - shown))):
+            shown += 1
             options.append(Option(Content.assemble((f"{n:>3} ", "$text-muted"), (_clip(text, 26), "bold")),
                                   id=f"txt:{i}:{text}"))
         if not n_ent:
             options.append(Option(Content("none found"), disabled=True))
+        elif n_ent > shown:
+            options.append(Option(Content(f"… and {n_ent - shown} more"), disabled=True))
         highlighted = self.highlighted
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
