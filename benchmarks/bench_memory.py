@@ -11,7 +11,9 @@ second has passed, the process's peak resident set size (VmHWM in
 /proc/PID/status) and current RSS are read; then ``G`` (the reader's jump to
 the last sentence) is sent and the peak is read again after another second.
 The time to first text of each is reported too (same polling as
-bench_startup.py). There is no target in the issue beyond reporting it; the
+bench_startup.py). In full mode (or with --cold) the reader also opens the
+document once with an empty cache, analysing it in the app, and the peak
+RSS and time to highlights of that open are reported. There is no target in the issue beyond reporting it; the
 table gives the ratio to the bare app.
 """
 from __future__ import annotations
@@ -96,6 +98,9 @@ def run(args) -> Report:
                 v.clear()
         interleave(rounds, {"bare": lambda _r: measure("bare"),
                             "newsreader": lambda _r: measure("newsreader")}, log=eprint)
+        cold = None
+        if args.cold if args.cold is not None else mode == "full":
+            cold = cold_open(tmux, path, needle, highlighted, args.cold_timeout)
     shutil.rmtree(work, ignore_errors=True)
 
     rows = []
@@ -118,7 +123,45 @@ def run(args) -> Report:
                       f"the bare app ({Stats.of(res['bare']['hwm']).median / MB:.0f} MB)", None)
         report.target(f"time to first text, {n_words:,}-word document", "<= 1.5x bare Textual",
                       f"{x(text.median)} median ({x(text.min)}–{x(text.max)})", text.median <= 1.5)
+    if cold is not None:
+        hl, peak = cold
+        report.add_table(table(["newsreader, empty cache (one run)", "highlights s", "peak RSS MB"],
+                               [(f"open the {n_words:,}-word document, analysis in the app",
+                                 "never" if hl is None else f"{hl:.1f}", f"{peak / MB:.0f}")]))
+        report.target(f"peak RSS opening the {n_words:,}-word document with an empty cache",
+                      "report (no target)",
+                      f"{peak / MB:.0f} MB, highlights after "
+                      f"{'(not within the timeout)' if hl is None else f'{hl:.0f} s'}", None)
     return report
+
+
+def cold_open(tmux: Tmux, path, needle: str, highlighted, timeout: float):
+    """One open with an empty cache: (seconds to highlights or None, peak RSS bytes)."""
+    d = fresh_dir("memory-cold-")
+    s, t0 = tmux.start([NEWSREADER, str(path), "--data-dir", str(d)], env=app_env(d), cwd=BENCH)
+    pid = tmux.pane_pid(s)
+    eprint(f"memory: opening the document with an empty cache (up to {timeout:.0f}s)…")
+    seen = None
+    peak = 0
+    try:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if pid is not None:
+                try:
+                    peak = max(peak, rss_of(pid)["VmHWM"])
+                except OSError:
+                    break
+            if highlighted(tmux.capture(s)):
+                seen = time.perf_counter()
+                break
+            time.sleep(0.5)
+        if pid is not None and seen is not None:
+            time.sleep(1.0)
+            peak = max(peak, rss_of(pid)["VmHWM"])
+    finally:
+        tmux.kill(s)
+        shutil.rmtree(d, ignore_errors=True)
+    return (None if seen is None else seen - t0), peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width", type=int, default=120)
     ap.add_argument("--height", type=int, default=40)
     ap.add_argument("--timeout", type=float, default=180.0)
+    ap.add_argument("--cold", action=argparse.BooleanOptionalAction, default=None,
+                    help="also open the document once with an empty cache (default: full mode only)")
+    ap.add_argument("--cold-timeout", type=float, default=1200.0)
     add_mode_args(ap)
     args = ap.parse_args(argv)
     report = run(args)
