@@ -176,17 +176,14 @@ def test_empty_and_many_articles_in_order(nlp):
 def test_one_and_a_half_million_characters():
     """spaCy's max_length (1,000,000) never surfaces: the text is analysed in chunks.
 
-    The statistical components are left out to keep the test short (the chunking,
-    offsets and newsreader components are what is tested here).
+    The statistical components are left out to keep the test short: the chunking,
+    offsets and every newsreader component are what is tested here.
     """
     import spacy
 
     light = spacy.load(pipeline.resolve_model(None),
                        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
     pipeline.add_components(light)
-    for name in ("newsreader_quotes", "newsreader_attribution"):
-        if name in light.pipe_names:   # exercised on full-size articles elsewhere
-            light.remove_pipe(name)
     para = ("Maria Lopez said the council would vote on Friday. The budget rose 4 percent, "
             "according to the city. Critics called the plan reckless.")
     n = 1_500_000 // (len(para) + 2) + 1
@@ -198,6 +195,10 @@ def test_one_and_a_half_million_characters():
     last = an.sentences[-1]
     assert art.text[last.start:last.end] == last.text
     assert last.paragraph == n - 1
+    # the components ran on every chunk: "according to the city" in every paragraph
+    second = [x.suggestion for x in an.sentences[1::3]]
+    assert len(second) == n and all(sg.label == "quote" and "according to" in sg.reason
+                                    for sg in second)
 
 
 def test_core_imports_no_textual():
