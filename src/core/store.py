@@ -177,8 +177,12 @@ class Store:
 
         The id is a hash of the text, so the incoming text is authoritative (it
         replaces the placeholder text of an article created by ``import``);
-        metadata already stored is kept, missing metadata is filled in.
+        metadata already stored is kept, missing metadata is filled in. Empty
+        metadata strings are stored as NULL (unknown), as every export writes them.
         """
+        meta_in = tuple(v or None for v in (article.title, article.date, article.source,
+                                            article.url, article.location, article.author))
+
         def fn(db: Backend) -> None:
             row = db.query_one("SELECT text, title, date, source, url, location, author, "
                                "n_sentences FROM articles WHERE id = ?", (article.id,))
@@ -186,13 +190,10 @@ class Store:
                 db.execute(
                     "INSERT INTO articles (id, title, date, source, url, location, author, text, "
                     "added_at, n_sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (article.id, article.title, article.date, article.source, article.url,
-                     article.location, article.author, article.text, now(), n_sentences))
+                    (article.id, *meta_in, article.text, now(), n_sentences))
                 return
             text, *meta, old_n = row
-            new_meta = [old if old is not None else new for old, new in zip(
-                meta, (article.title, article.date, article.source, article.url,
-                       article.location, article.author))]
+            new_meta = [old if old is not None else new for old, new in zip(meta, meta_in)]
             new_n = n_sentences if n_sentences is not None else old_n
             if text != article.text or new_meta != meta or new_n != old_n:
                 db.execute("UPDATE articles SET text = ?, title = ?, date = ?, source = ?, "
