@@ -175,11 +175,27 @@ class NewsreaderApp(App):
         return None
 
     def _accept(self, analysis: Analysis) -> None:
+        """Use the analysis now; record it in the store before the next keystroke.
+
+        Recording is a write transaction (sentence count, and re-anchoring labels when
+        the segmentation differs from the one they were made on), so it runs right
+        after the first paint rather than before it.
+        """
         self.analyses[analysis.article_id] = analysis
+        self.call_later(self._record, analysis)
+
+    def _record(self, analysis: Analysis) -> None:
         try:
-            self.session.store_analysis(analysis)
+            moved = self.session.store_analysis(analysis)
         except NewsreaderError as exc:
             self.notify(f"Could not record the sentences: {exc}", severity="error", timeout=15)
+            return
+        if moved:  # labels now sit on other sentence indexes: show them where they are
+            labels = self.session_labels(analysis.article_id)
+            for screen in self.screen_stack:
+                for view in screen.query("DocumentView"):
+                    if view.article.id == analysis.article_id:
+                        view.set_labels(labels)
 
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def _analysis_worker(self) -> None:

@@ -54,8 +54,11 @@ class Session:
         except Exception:  # a damaged cache is a miss, never an error
             return None
 
-    def store_analysis(self, analysis: Analysis) -> None:
-        """Record the sentence count, and re-anchor labels if the segmentation moved."""
+    def store_analysis(self, analysis: Analysis) -> bool:
+        """Record the sentence count, and re-anchor labels if the segmentation moved.
+
+        Returns True when labels were re-anchored (their sentence indexes may have changed).
+        """
         aid = analysis.article_id
         sentences = analysis.sentences
         moved = False
@@ -69,6 +72,7 @@ class Session:
             self.store.reanchor(aid, sentences)
         else:
             self.store.set_sentence_count(aid, len(sentences))
+        return moved
 
     # -- labels ----------------------------------------------------------------
     def labels(self, article_id: str) -> dict[int, str]:

@@ -696,3 +696,38 @@ async def test_no_color_keeps_marks_that_are_not_colour(make_app, monkeypatch):
         line = view.text_layout.line_of_char(e.start) - int(view.scroll_y)
         seg = next(s for s in view.render_line(line) if e.text.split()[0] in s.text)
         assert seg.style.bold
+
+
+# --------------------------------------------------------------------------- re-anchoring
+
+
+async def test_labels_follow_their_sentences_when_the_segmentation_changes(
+        make_app, data_dir, sample_articles, sample_analyses, db_path):
+    """A newer analysis merges the first two sentences: labels move with their text."""
+    import dataclasses
+
+    from newsreader.core.analysis import pipeline
+    from newsreader.core.cache import AnalysisCache
+    from newsreader.core import paths as paths_mod
+
+    article = sample_articles[0]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "o", "q")         # sentence 2 opinion, 3 quote
+    old = sample_analyses[article.id]
+    s0, s1 = old.sentences[0], old.sentences[1]
+    merged = dataclasses.replace(s0, end=s1.end, text=article.text[s0.start:s1.end])
+    rest = [dataclasses.replace(s, index=s.index - 1) for s in old.sentences[2:]]
+    newer = dataclasses.replace(old, sentences=(merged, *rest), quotes=(), claims=())
+    cache = AnalysisCache(paths_mod.resolve(str(data_dir)).analysis_cache)
+    assert cache.put(dataclasses.replace(newer, model=pipeline.resolve_model(None)))
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = doc(app)
+        assert len(view.sentences) == len(old.sentences) - 1
+        assert view.labels == {1: "opinion", 2: "quote"}
+        assert view.sentences[1].text == old.sentences[2].text
+    assert labels_in_store(db_path, article.id) == {1: "opinion", 2: "quote"}

@@ -168,7 +168,7 @@ class LibraryScreen(Screen):
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.reload(keep=self.app.last_reader[0] if self.app.last_reader else None)
         self.query_one("#filter", Input).focus()
 
     def on_resize(self) -> None:
@@ -187,14 +187,14 @@ class LibraryScreen(Screen):
         t.append(" " + _fit("Tagged", progress_w))
         self.query_one("#columns", Static).update(t)
 
-    def reload(self) -> None:
+    def reload(self, keep: str | None = None) -> None:
         app = self.app
         try:
             summaries = app.session.store.list_articles(app.session.annotator)
         except NewsreaderError as exc:
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
             summaries = []
-        highlighted = self.highlighted_id()
+        highlighted = keep or self.highlighted_id()
         self._rows = {s.id: ArticleRow(s) for s in summaries}
         self._options = {aid: RowOption(row, id=aid) for aid, row in self._rows.items()}
         self._order = [s.id for s in summaries]
