@@ -32,11 +32,15 @@ SYNC_CACHE_CHARS = 400_000
 
 
 class AnalysisDone(Message):
-    def __init__(self, article_id: str, analysis: Analysis | None, error: str | None) -> None:
+    """An article's analysis, or why there is none (``model_failed``: for every article)."""
+
+    def __init__(self, article_id: str, analysis: Analysis | None, error: str | None, *,
+                 model_failed: bool = False) -> None:
         super().__init__()
         self.article_id = article_id
         self.analysis = analysis
         self.error = error
+        self.model_failed = model_failed
 
 
 class NewsreaderApp(App):
@@ -235,14 +239,12 @@ class NewsreaderApp(App):
             failed = [first, *self._nlp_pending]
             self._nlp_pending.clear()
             self._nlp_running = False
-        self.post_message(AnalysisDone("", None, "model:" + reason))
         for article in failed:
-            self.post_message(AnalysisDone(article.id, None, reason))
+            self.post_message(AnalysisDone(article.id, None, reason, model_failed=True))
 
     def on_analysis_done(self, message: AnalysisDone) -> None:
-        if message.article_id == "":
-            self._nlp_model_error = (message.error or "")[len("model:"):]
-            return
+        if message.model_failed:  # later requests fail at once instead of retrying
+            self._nlp_model_error = message.error
         aid = message.article_id
         self._nlp_queued.discard(aid)
         if message.analysis is not None:

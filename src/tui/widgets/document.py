@@ -24,7 +24,7 @@ from textual.strip import Strip
 from newsreader.core.errors import NewsreaderError
 from newsreader.core.models import LABELS, Analysis, Article, Entity, Sentence
 
-from ..highlights import FAMILY_NAMES, LAYER_OF, Highlights, Span
+from ..highlights import FAMILIES, FAMILY_NAMES, LAYER_OF, Highlights
 from ..keymap import DOCUMENT_BINDINGS
 from ..layout import BLANK, BODY, META, TITLE, Layout, build_layout, char_at_cell, display_text
 
@@ -594,7 +594,6 @@ toggle entity, quotation and claim highlights.
         e = self.selected
         if e is None or self.hl is None:
             return None
-        from ..highlights import FAMILIES
         family = FAMILY_NAMES.get(FAMILIES.get(e.label, ""), e.label)
         name = self.hl.cluster_name(e.cluster)
         count = self.hl.cluster_counts.get(e.cluster, 1) if e.cluster is not None else 1
