@@ -36,6 +36,31 @@ _LEADING_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 _TRAILING_POSS = re.compile(r"(?:['’]s|['’])$")
 
 
+# Short written titles that mark a person even when the tagger calls the name an organisation
+# ("Col Mahjoub"); full words such as "General" are titles only for names tagged PERSON
+# ("General Motors" stays whole).
+_ABBREV_TITLES = frozenset({"cllr", "col", "gen", "det", "insp", "supt", "sen", "gov", "rep", "dr",
+                            "prof", "capt", "lt", "sgt", "maj", "cmdr", "adm", "rev", "mr", "mrs",
+                            "ms", "ch", "dci", "di", "ds", "pc", "dc", "cpl", "fr"})
+
+
+def _untitled_words(name: str, person: bool) -> list[str]:
+    """The words of a name without leading titles ("Ch Supt Raymond Ogle" -> Raymond Ogle)."""
+    words = name.split()
+    k = 0
+    while k < len(words) - 1:
+        w = words[k].lower().rstrip(".")
+        if w in _ABBREV_TITLES or (person and w in cues.PERSON_TITLES):
+            k += 1
+            continue
+        break
+    return words[k:]
+
+
+def _surname_key(word: str) -> str:
+    return _TRAILING_POSS.sub("", word.lower())
+
+
 def clean_name(text: str) -> str:
     """A display name from mention text: no leading article, no possessive, one line."""
     name = " ".join(text.replace("“", "").replace("”", "").split())
@@ -213,6 +238,17 @@ class Resolver:
                     break
                 key = doc[ent.start - k:ent.start].text.lower()
                 self._titled.setdefault(key, ent)
+        # surname -> person clusters with a full name, for titled short forms ("Cllr Pryce")
+        self._by_surname: dict[str, list] = {}
+        for c in self._clusters.values():
+            words = _untitled_words(c.name, person=c.label == "PERSON")
+            if len(words) >= 2 and c.label in ("PERSON", "ORG"):
+                self._by_surname.setdefault(_surname_key(words[-1]), []).append(c)
+        self._roles_cache: list[tuple[int, str, Mention, int]] | None = None
+        self._in_document = False
+        self._names_cache: list[Span] | None = None
+        self._pair_at: dict[int, Mention] = {}
+        self._lead_links: dict[int, Mention] = {}
         self._seed_people()
 
     # ---- names ---------------------------------------------------------------------------
@@ -232,19 +268,44 @@ class Resolver:
             # the clusters name entities: only a mention headed by an entity takes its name
             ent = self.layout.ent(last)
             cluster = self._cluster_of_ent(ent) if ent is not None else None
+            if cluster is not None and ent.start > span.start and \
+                    not (ent.start <= span.root.i < ent.end):
+                # an entity at the end of a description it does not head ("Lawyers for two
+                # users in Texas", "the mayor of Ellesby") does not name the speaker
+                cluster = None
             if cluster is None:
                 # an entity inside a longer description ("the official", "Analysts at X") keeps
                 # the description as its name; a bare entity uses its own text
                 name = clean_name(text)
+                label = ent.label_ if ent is not None and ent.start <= span.root.i < ent.end else None
             else:
                 name, cluster_id = cluster.name, cluster.id
+                label = cluster.label
+            name, cluster_id = self._untitle(name, cluster_id, label, span.start_char)
         return Mention(start=span.start_char, end=span.end_char, text=text, name=name,
                        cluster=cluster_id)
+
+    def _untitle(self, name: str, cluster_id: int | None, label: str | None,
+                 pos: int) -> tuple[str, int | None]:
+        """'Cllr Pryce' -> the cluster of 'Cllr Janet Pryce', named 'Janet Pryce'."""
+        words = _untitled_words(name, person=label == "PERSON")
+        if len(words) == len(name.split()):
+            return name, cluster_id
+        if len(words) == 1:
+            cands = [c for c in self._by_surname.get(_surname_key(words[0]), ()) if c.id != cluster_id]
+            if cands:
+                # the person named nearest before this mention (else the first one named)
+                def key(c):
+                    before = [s for s, _ in c.mentions if s <= pos]
+                    return (1, max(before)) if before else (0, -min(s for s, _ in c.mentions))
+                best = max(cands, key=key)
+                return " ".join(_untitled_words(best.name, person=True)), best.id
+        return " ".join(words), cluster_id
 
     def head_mention(self, tok: Token) -> Mention:
         """The mention for a subject/object head token (entity, appositive name, or NP)."""
         ent = self.layout.ent(tok)
-        if tok.lower_ in cues.NAME_SUFFIXES and tok.i > 0:
+        if tok.lower_ in cues.NAME_SUFFIXES and tok.i > 0 and _suffix_of_name(tok):
             return self.head_mention(self.doc[tok.i - 1])
         if ent is not None and ent.label_ in SPEAKER_ENT_LABELS:
             return self.mention_from_span(ent.start, ent.end)
@@ -262,8 +323,9 @@ class Resolver:
             nxt = self.layout.ent(self.doc[tok.i + 1])
             if nxt is not None and nxt.start == tok.i + 1 and nxt.label_ in ("ORG", "PERSON"):
                 return self.mention_from_span(nxt.start, nxt.end)
-        if tok.pos_ == "NOUN":
-            # "the authority's chief executive, Fiona Reddy," -> the appositive name
+        if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and ent is None):
+            # "the authority's chief executive, Fiona Reddy," / "The town's MP, Helen Marsh,"
+            # -> the appositive name
             for child in tok.rights:
                 if child.dep_ == "appos":
                     if child.lower_ in cues.NAME_SUFFIXES and child.i > 0:
@@ -275,6 +337,12 @@ class Resolver:
                         s, e = _np_bounds(child)
                         return self.mention_from_span(s, e)
         start, end = _np_bounds(tok)
+        if tok.pos_ == "NOUN" and self.doc[start].lower_ in ("a", "an") and end + 1 < len(self.doc) \
+                and self.doc[end].text == ",":
+            # "a local volunteer group, the Bara Emergency Response Room": the name after it
+            nxt = self.layout.ent(self.doc[end + 1])
+            if nxt is not None and nxt.start == end + 1 and nxt.label_ in ("ORG", "PERSON"):
+                return self.mention_from_span(nxt.start, nxt.end)
         # "Analysts at Barrow Capital", "a spokeswoman for the council": keep the owner
         if tok.pos_ == "NOUN":
             for child in tok.rights:
@@ -337,7 +405,7 @@ class Resolver:
         ent = self.layout.ent(tok)
         if ent is not None:
             if ent.label_ == "PERSON":
-                return "person"
+                return "org" if _org_named_person(ent) else "person"
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 return "org"
         low = tok.lower_
@@ -353,13 +421,18 @@ class Resolver:
         return self._counts[text]
 
     def _seed_people(self) -> None:
-        """Antecedent candidates: every PERSON entity, and every named subject of a verb."""
+        """Antecedent candidates: every PERSON entity, pairs of people, named subjects of verbs."""
         for ent in self.layout.ents:
-            # "Fashion retailer Threadline" tagged PERSON is an organisation
-            if ent.label_ == "PERSON" and not any(w.lower_ in cues.ORG_NOUNS for w in ent):
+            # "Fashion retailer Threadline" tagged PERSON is an organisation; a person named
+            # only inside a quotation is not who speaks next
+            if ent.label_ == "PERSON" and not _org_named_person(ent) and not self.layout.in_quote(ent[0]):
                 m = self.mention_from_span(ent.start, ent.end)
-                self.events.append(Event(ent.start_char, m, None, "person",
-                                         self.layout.para_of_char(ent.start_char)))
+                para = self.layout.para_of_char(ent.start_char)
+                self.events.append(Event(ent.start_char, m, None, "person", para))
+                if len(ent) >= 3 and any(w.lower_ == "and" for w in ent[1:-1]):
+                    # "John and Morag Reid" tagged as one name: a pair a later "they" can mean
+                    self.events.append(Event(ent.start_char, m, None, "pair", para))
+        self._seed_pairs()
         for tok in self.doc:
             if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "PROPN":
                 continue
@@ -382,6 +455,41 @@ class Resolver:
             self.events.append(Event(tok.idx, m, None, kind, self.layout.para_of(tok)))
         self.events.sort(key=lambda e: e.pos)
 
+    def _seed_pairs(self) -> None:
+        """Two people named together ("Dr Amara Osei and Dr Lukas Brenner", "Ewan and Isla
+        Forbes", one of them tagged PERSON at least) are a 'pair' a later "they" can mean."""
+        doc, layout, text = self.doc, self.layout, self.layout.text
+        for tok in doc:
+            head = tok.head
+            if tok.dep_ != "conj" or tok.pos_ != "PROPN" or head.pos_ != "PROPN" or head.i >= tok.i \
+                    or layout.in_quote(tok):
+                continue
+            parts = []
+            for t in (head, tok):
+                e = layout.ent(t)
+                if e is None:
+                    s0 = t.i
+                    while s0 > 0 and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].dep_ == "compound" \
+                            and layout.ent(doc[s0 - 1]) is None:
+                        s0 -= 1
+                    e = doc[s0:t.i + 1]
+                parts.append(e)
+            a, b = parts
+            if not any(p.label_ == "PERSON" and not _org_named_person(p) for p in (a, b)) or \
+                    any(p.label_ not in ("PERSON", "") for p in (a, b)):
+                continue
+            names = [" ".join(_untitled_words(self.mention_from_span(p.start, p.end).name, person=True))
+                     for p in (a, b)]
+            if len(names[0].split()) == 1 and len(names[1].split()) > 1 and a.end == b.start - 1:
+                name = text[a.start_char:b.end_char]     # "Ewan and Isla Forbes"
+                name = " ".join(_untitled_words(name, person=True))
+            else:
+                name = f"{names[0]} and {names[1]}"
+            pair = Mention(start=a.start_char, end=b.end_char, text=text[a.start_char:b.end_char],
+                           name=name, cluster=None)
+            self._pair_at[head.i] = pair
+            self.events.append(Event(a.start_char, pair, None, "pair", layout.para_of_char(a.start_char)))
+
     def add_speaker(self, pos: int, mention: Mention, tok: Token | None = None) -> None:
         key = (pos, mention.start, mention.end)
         if key in self._speaker_keys:
@@ -391,8 +499,13 @@ class Resolver:
             span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
             tok = span.root if span is not None and len(span) else None
         kind = "speaker"
-        if tok is not None and self._kind_of(tok) in ("org", "group"):
-            kind = self._kind_of(tok)
+        if tok is not None:
+            k = self._kind_of(tok)
+            if k == "doc":
+                # "the statement said": its author when known, never a he/she antecedent
+                kind = "org" if mention.cluster is not None else "doc"
+            elif k in ("org", "group"):
+                kind = k
         ev = Event(pos, mention, None, kind, self.layout.para_of_char(pos))
         bisect.insort(self.events, ev, key=lambda e: e.pos)
 
@@ -407,8 +520,9 @@ class Resolver:
             if self.layout.in_quote(tok):
                 continue
             subj = subject_of(tok)
-            if subj is None or subj.lower_ in cues.SPEAKER_PRONOUNS or subj.pos_ == "PRON":
-                continue
+            if subj is None or subj.lower_ in cues.SPEAKER_PRONOUNS or subj.pos_ == "PRON" or \
+                    subj.dep_ == "nsubjpass":
+                continue  # "her son had been admitted to hospital" did not speak
             m = self.resolve(subj)
             if m is not None:
                 self.add_speaker(tok.idx, m, subj)
@@ -423,10 +537,15 @@ class Resolver:
         before.reverse()
         if pron in cues.PRONOUNS_PLURAL or pron in cues.PRONOUNS_NEUTER:
             wanted = ("org", "group") if pron in cues.PRONOUNS_PLURAL else ("org",)
-            for ev in reversed(before):
-                if ev.kind in wanted:
-                    return ev.mention
-            return None
+            group = next((ev for ev in reversed(before) if ev.kind in wanted), None)
+            if pron in cues.PRONOUNS_PLURAL:
+                # two people named together ("Dr A and Dr B ... they said") beat an
+                # organisation that spoke in between, unless it spoke in this paragraph
+                pair = next((ev for ev in reversed(before) if ev.kind == "pair" and para - ev.para <= 2),
+                            None)
+                if pair is not None and (group is None or group.pos < pair.pos or group.para < para):
+                    return pair.mention
+            return group.mention if group is not None else None
         want = "f" if pron in cues.PRONOUNS_FEMALE else "m"
 
         def ok(ev: Event) -> bool:
@@ -437,34 +556,62 @@ class Resolver:
         # 2. a name the tagger mislabelled; 3. the nearest person named at all
         for kinds in (("speaker", "subject"), ("misc",), ("person",)):
             known = [ev for ev in reversed(before) if ev.kind in kinds and ok(ev)]
-            # a candidate whose gender is known to match beats a nearby one of unknown gender
-            for ev in known:
-                if ev.pos < known[0].pos - 250:
-                    break
-                if self.gender_of(ev.mention) == want:
-                    return ev.mention
-            if known:
-                return known[0].mention
+            if not known:
+                continue
+            nearest = known[0]
+            if self.gender_of(nearest.mention) is None and nearest.mention.cluster is not None:
+                # a name of unknown gender: a candidate known to match, close by in the same
+                # paragraph, wins; an unnamed source just introduced ("a nurse who asked not to
+                # be named") is never skipped, nor is a whole paragraph
+                for ev in known[1:]:
+                    if ev.para != nearest.para or ev.pos < nearest.pos - 250:
+                        break
+                    if self.gender_of(ev.mention) == want:
+                        return ev.mention
+            return nearest.mention
         return None
 
     def resolve(self, tok: Token) -> Mention | None:
         """Mention for a subject token: pronouns and definite descriptions point back."""
         low = tok.lower_
         doc = self.doc
+        if low in cues.GROUP_MEMBER_WORDS and tok.dep_ in SUBJECT_DEPS and \
+                not any(c.dep_ in ("prep", "det", "amod", "compound") for c in tok.children):
+            # "Fans flooded social media. One wrote: ..." -> one of the fans
+            group = self._group_antecedent(tok)
+            if group is not None:
+                return Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text,
+                               name=group.name, cluster=group.cluster)
         if tok.pos_ == "PRON" or low in cues.SPEAKER_PRONOUNS:
-            if low not in cues.SPEAKER_PRONOUNS:
+            pron = _POSSESSIVE_PRONOUNS.get(low, low)
+            if pron not in cues.SPEAKER_PRONOUNS:
                 return None
-            target = self._pronoun_candidates(tok.idx, low)
+            target = self._pronoun_candidates(tok.idx, pron)
             if target is None:
                 return None
-            if low in cues.PRONOUNS_FEMALE | cues.PRONOUNS_MALE:
+            if pron in cues.PRONOUNS_FEMALE | cues.PRONOUNS_MALE:
                 self.learned_gender.setdefault(
-                    target.name, "f" if low in cues.PRONOUNS_FEMALE else "m")
+                    target.name, "f" if pron in cues.PRONOUNS_FEMALE else "m")
             return Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text,
                            name=target.name, cluster=target.cluster)
+        age = _age_phrase(tok)
+        age_ent = self.layout.ent(tok)
+        if age is not None and (age_ent is None or age_ent.label_ in ("DATE", "CARDINAL", "QUANTITY")):
+            # "the 20-year-old said" -> the person whose age was given as 20 (else the person
+            # who spoke or was named last, unless given another age)
+            s, e, years = age
+            span = doc[s:e]
+            target = self._role_antecedent({f"age:{years}"}, tok) or self._recent_person(tok, years)
+            if target is not None:
+                return Mention(start=span.start_char, end=span.end_char, text=span.text,
+                               name=target.name, cluster=target.cluster)
+            return self.mention_from_span(s, e)
+        if tok.i in self._pair_at and tok.dep_ in SUBJECT_DEPS:
+            return self._pair_at[tok.i]  # "Ewan and Isla Forbes had argued that ..."
         mention = self.head_mention(tok)
         ent = self.layout.ent(tok)
-        first = doc[_np_bounds(tok)[0]]
+        bounds = _np_bounds(tok)
+        first = doc[bounds[0]]
         if ent is None and mention.cluster is None and tok.pos_ == "PROPN":
             # "The Syrian Foreign Minister" after "Syrian Foreign Minister Asaad al-Shaibani"
             e = self._titled.get(clean_name(mention.text).lower())
@@ -472,29 +619,327 @@ class Resolver:
                 named = self.mention_from_span(e.start, e.end)
                 return Mention(start=mention.start, end=mention.end, text=mention.text,
                                name=named.name, cluster=named.cluster)
-        # only a bare "the official" / "the company" points back; "the returning officer" or
-        # "the U.S. government" describes itself
-        plain = _np_bounds(tok)[0] == tok.i - 1
-        if ent is None and tok.pos_ == "NOUN" and first.lower_ in ("the", "this", "that") and plain:
+        if ent is not None or tok.pos_ != "NOUN":
+            return mention
+        det = first.lower_
+        if tok.lemma_.lower() in cues.REPORT_NOUNS and det in ("the", "this", "that"):
+            # "the statement said" -> whoever issued the statement
+            target = self._document_author(tok)
+            if target is not None:
+                return Mention(start=mention.start, end=mention.end, text=mention.text,
+                               name=target.name, cluster=target.cluster)
+            return mention
+        # only a bare "the official" / "the company" / "the health board" points back; "the
+        # returning officer" or "the U.S. government" describes itself
+        plain = bounds[0] == tok.i - 1 or all(
+            t.pos_ == "NOUN" and t.dep_ == "compound" and t.is_lower and self.layout.ent(t) is None
+            for t in doc[bounds[0] + 1:tok.i])
+        if det in ("the", "this", "that") and plain:
             target = self._definite_antecedent(tok)
             if target is not None:
                 return Mention(start=mention.start, end=mention.end, text=mention.text,
                                name=target.name, cluster=target.cluster)
+        elif det in ("a", "an"):
+            self._roles()
+            target = self._lead_links.get(tok.i)
+            if target is not None:
+                # a lead's "A carer accused of theft told a jury" -> the carer named next
+                return Mention(start=mention.start, end=mention.end, text=mention.text,
+                               name=target.name, cluster=target.cluster)
         return mention
 
+    # ---- descriptions ----------------------------------------------------------------------
+
+    def _roles(self) -> list[tuple[int, str, Mention, int]]:
+        """(position, role, named mention, paragraph) for every role or age given to a name.
+
+        "Defendant Claire Mottram", "retired engineer Graham Amos" (words before the name),
+        "Bethany Corran, 41, a carer from Wrexham" (age and appositive after it), "His coach,
+        Felix Brandt" (appositive before it), "the 12-year-old Aarav Menon"; and a lead's
+        unnamed subject ("A schoolboy from Kettering has ...") linked to the person the next
+        paragraph names. Built once per document, on first use.
+        """
+        if self._roles_cache is not None:
+            return self._roles_cache
+        doc, layout, text = self.doc, self.layout, self.layout.text
+        n = len(doc)
+        out: list[tuple[int, str, Mention, int]] = []
+        for ent in self._names():
+            keys: set[str] = set()
+            j = ent.start - 1
+            while j >= 0 and ent.start - j <= 5:
+                t = doc[j]
+                if t.text in ("-", "‐") and j > 0:
+                    j -= 1
+                    continue
+                if not t.is_alpha or layout.ent(t) is not None or layout.tok_sent[j] != layout.tok_sent[ent.start]:
+                    break
+                if t.pos_ in ("NOUN", "PROPN"):
+                    keys.update((t.lemma_.lower(), t.lower_))
+                elif t.pos_ != "ADJ":
+                    break
+                j -= 1
+            k = ent.end
+            if k + 1 < n and doc[k].text == ",":
+                k += 1
+                years = _small_int(doc[k].text) if doc[k].like_num else None
+                if years is not None and k + 1 < n and doc[k + 1].text in (",", ".", ";", ")"):
+                    keys.add(f"age:{years}")
+                    k += 2
+                if k < n and (doc[k].lower_ in ("a", "an", "the") or doc[k].dep_ == "poss"):
+                    head = None
+                    m = k + 1
+                    while m < n and m - k <= 5:
+                        t = doc[m]
+                        if t.pos_ == "NOUN" and t.is_alpha and layout.ent(t) is None:
+                            head = t
+                        elif not (t.pos_ in ("ADJ", "PROPN") or t.text in ("-", "‐")):
+                            break
+                        m += 1
+                    if head is not None:
+                        keys.update((head.lemma_.lower(), head.lower_))
+            if ent.start >= 2 and doc[ent.start - 1].text == ",":
+                t = doc[ent.start - 2]
+                if t.pos_ in ("NOUN", "PROPN") and t.is_alpha and layout.ent(t) is None and (
+                        (ent.root.dep_ == "appos" and ent.root.head.i == t.i) or
+                        any(c.dep_ in ("det", "poss") for c in t.children)):
+                    keys.update((t.lemma_.lower(), t.lower_))
+            m_age = _AGE_BEFORE.search(text[max(0, ent.start_char - 24):ent.start_char])
+            if m_age:
+                keys.add(f"age:{int(m_age.group(1))}")
+            if keys:
+                mention = self.mention_from_span(ent.start, ent.end)
+                para = layout.para_of_char(ent.start_char)
+                out.extend((ent.start_char, key, mention, para) for key in keys)
+        out.sort(key=lambda r: r[0])
+        self._roles_cache = out
+        self._link_lead(out)
+        out.sort(key=lambda r: r[0])
+        return out
+
+    def _names(self) -> list[Span]:
+        """Names outside quotes: PERSON and ORG entities, and untagged names that are subjects
+        ("Defendant Bethany Corran, 41, denies ..." when the tagger missed the name), without
+        the role words in front of them."""
+        if self._names_cache is not None:
+            return self._names_cache
+        doc, layout = self.doc, self.layout
+        out = [e for e in layout.ents if e.label_ in ("PERSON", "ORG") and not layout.in_quote(e[0])]
+        for t in doc:
+            if t.dep_ not in SUBJECT_DEPS or t.pos_ != "PROPN" or layout.ent(t) is not None or \
+                    layout.in_quote(t):
+                continue
+            s0 = t.i
+            while s0 > 0 and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].dep_ == "compound" and \
+                    layout.ent(doc[s0 - 1]) is None:
+                s0 -= 1
+            while s0 < t.i and (doc[s0].lower_ in cues.PERSON_NOUNS or
+                                doc[s0].lower_.rstrip(".") in cues.PERSON_TITLES):
+                s0 += 1
+            out.append(Span(doc, s0, t.i + 1, label="PERSON"))
+        out.sort(key=lambda e: e.start)
+        self._names_cache = out
+        return out
+
+    def _link_lead(self, roles: list[tuple[int, str, Mention, int]]) -> None:
+        """A lead's unnamed subject -> the person the same or next paragraph names."""
+        doc, layout = self.doc, self.layout
+        for sent in layout.sents[:4]:
+            para = layout.para_of(sent[0])
+            if para > 1:
+                break
+            for t in sent:
+                if t.dep_ not in SUBJECT_DEPS or t.pos_ != "NOUN" or t.tag_ == "NNS" or \
+                        layout.in_quote(t) or layout.ent(t) is not None:
+                    continue
+                s0 = _np_bounds(t)[0]
+                if doc[s0].lower_ not in ("a", "an") or t.lemma_.lower() in cues.ANON_SOURCE_NOUNS:
+                    continue
+                keys = {t.lemma_.lower(), t.lower_}
+                age = _age_phrase(t)
+                if age is not None:
+                    keys.add(f"age:{age[2]}")
+                target = next((m for pos, key, m, p in roles
+                               if key in keys and pos > t.idx and p - para <= 1), None)
+                if target is None and not any(e.label_ == "PERSON" for e in sent.ents):
+                    # "A schoolboy ... has become ...\n\nRohan Iyer, 13, beat ...": the person
+                    # who opens the next paragraph
+                    nxt = layout.first_token_of_para(para + 1)
+                    if nxt < len(doc) and layout.para_of(doc[nxt]) == para + 1:
+                        first_sent = layout.sents[layout.tok_sent[nxt]]
+                        for e in self._names():
+                            if e.start >= first_sent.end:
+                                break
+                            if e.start >= first_sent.start and e.label_ == "PERSON" and \
+                                    e.root.dep_ in SUBJECT_DEPS:
+                                target = self.mention_from_span(e.start, e.end)
+                                break
+                if target is not None:
+                    self._lead_links[t.i] = target
+                    roles.extend((target.start, key, target, layout.para_of_char(target.start))
+                                 for key in keys)
+
+    def _role_antecedent(self, keys: set[str], tok: Token) -> Mention | None:
+        """The named person given this role or age: the latest before ``tok``, else the first
+        one in the same or next paragraph."""
+        roles = self._roles()
+        para = self.layout.para_of(tok)
+        best = None
+        for pos, key, m, p in roles:
+            if pos >= tok.idx:
+                break
+            if key in keys and para - p <= 6 and not (m.start <= tok.idx < m.end):
+                best = m
+        if best is not None:
+            return best
+        for pos, key, m, p in roles:
+            if pos > tok.idx and key in keys and p - para <= 1:
+                return m
+        return None
+
+    def _group_antecedent(self, tok: Token) -> Mention | None:
+        """'One wrote:' -> the plural subject just before ("fans flooded social media")."""
+        layout = self.layout
+        lo = layout.first_token_of_para(layout.para_of(tok) - 1)
+        for t in reversed(self.doc[lo:tok.i]):
+            if layout.in_quote(t):
+                continue
+            if t.pos_ == "NOUN" and t.tag_ == "NNS" and t.dep_ in SUBJECT_DEPS:
+                s, e = _np_bounds(t)
+                return self.mention_from_span(s, e)
+        return None
+
+    def _document_author(self, tok: Token) -> Mention | None:
+        """'the statement' -> who issued it: an earlier "X said in a statement", "a letter
+        organised by X", "X's report"; else the organisation that spoke last."""
+        if self._in_document:
+            return None
+        self._in_document = True
+        try:
+            layout, doc = self.layout, self.doc
+            lemma = tok.lemma_.lower()
+            para = layout.para_of(tok)
+            for prev in reversed(doc[layout.first_token_of_para(para - 3):tok.i]):
+                if prev.lemma_.lower() != lemma or prev.pos_ != "NOUN" or layout.in_quote(prev):
+                    continue
+                owner = _document_owner(prev)
+                if owner is not None and owner.lemma_.lower() not in cues.REPORT_NOUNS:
+                    m = self.resolve(owner)
+                    if m is not None:
+                        return m
+            i = bisect.bisect_left(self.events, tok.idx, key=lambda e: e.pos) - 1
+            while i >= 0 and para - self.events[i].para <= 2:
+                ev = self.events[i]
+                if ev.kind == "org":
+                    return ev.mention
+                i -= 1
+            lo = layout.first_token_of_para(para - 2)
+            for e in reversed(layout.ents_before(tok.i)):
+                if e.start < lo:
+                    break
+                if e.label_ == "ORG" and not self._not_antecedent(e, None):
+                    return self.mention_from_span(e.start, e.end)
+            return None
+        finally:
+            self._in_document = False
+
+    def _not_antecedent(self, e: Span, head: str | None) -> bool:
+        """Dateline credits "(Reuters) -", outlets spoken to ("told the BBC", "speaking to Sky
+        Sports") and, unless the noun is a media one, any news outlet."""
+        doc = self.doc
+        if e.start > 0 and doc[e.start - 1].text == "(" and e.end < len(doc) and doc[e.end].text == ")":
+            return True
+        r = e.root
+        if r.dep_ == "pobj" and r.head.lower_ == "to" and (
+                r.head.head.lemma_.lower() in cues.SPEECH_VERBS | {"speak", "talk"}):
+            return True
+        if r.dep_ in ("dobj", "dative") and r.head.lemma_.lower() == "tell":
+            return True
+        if head not in cues.MEDIA_NOUNS:
+            if _outlet_keys() and _norm(e.text) in _outlet_keys():
+                return True
+        return False
+
+    def _org_grade(self, kind: str | None, e: Span) -> int:
+        """2: the name shows it is that kind of organisation; 1: it may be; 0: it is not."""
+        words = {w.lower_ for w in e}
+        doc = self.doc
+        if e.label_ == "GPE":
+            if kind == "council":
+                return 2 if e.end < len(doc) and doc[e.end].lower_ == "council" else 0
+            if kind in ("company", None) and e.start >= 2 and doc[e.start - 1].lower_ in ("in", "of") \
+                    and doc[e.start - 2].lower_ in cues.COMPANY_CONTEXT_NOUNS:
+                return 1  # "Shares in Norvantis": a company the tagger took for a place
+            return 1 if kind == "government" else 0
+        if e.label_ not in ("ORG", "FAC") and not (e.label_ == "PERSON" and _org_named_person(e)):
+            return 0
+        if kind is None:
+            return 1
+        if words & cues.ORG_KIND_WORDS.get(kind, frozenset()):
+            return 2
+        if kind in ("company", "club", "band"):
+            return 0 if words & cues.NOT_COMPANY_WORDS else 1
+        return 0
+
+    def _org_antecedent(self, tok: Token, kind: str | None, mods: set[str]) -> Mention | None:
+        """The latest organisation before ``tok`` of a compatible kind (within four paragraphs).
+        A noun with modifiers ("the airport operator") needs a name that shows that kind or has
+        one of the modifiers ("the rail operator" -> Northline Rail); else it names itself."""
+        doc, layout = self.doc, self.layout
+        para = layout.para_of(tok)
+        lo = layout.first_token_of_para(para - 4)
+        strong = weak = None
+        for e in reversed(layout.ents_before(tok.i)):
+            if e.start < lo:
+                break
+            if layout.in_quote(e[0]) or self._not_antecedent(e, tok.lower_):
+                continue
+            grade = self._org_grade(kind, e)
+            if mods and grade:
+                grade = 2 if grade == 2 or mods & {w.lower_ for w in e} else 0
+            if grade == 2:
+                strong = e
+                break
+            if grade == 1 and weak is None:
+                weak = e
+        if strong is None and not mods and kind in (None, "company", "club", "band"):
+            # a name the tagger missed, as a subject ("Helvion said it would appeal"), when it
+            # comes after the best tagged candidate
+            for t in reversed(doc[max(lo, weak.end if weak is not None else lo):tok.i]):
+                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and layout.ent(t) is None and \
+                        not layout.in_quote(t) and t.lower_ not in cues.PERSON_TITLES:
+                    s0, e0 = _np_bounds(t)
+                    while s0 < t.i and doc[s0].pos_ != "PROPN":
+                        s0 += 1
+                    return self.mention_from_span(s0, e0)
+        pick = strong or weak
+        if pick is not None:
+            end = pick.end
+            if pick.label_ == "GPE" and kind == "council":
+                end += 1  # "Eastfield council"
+            return self.mention_from_span(pick.start, end)
+        return None
+
     def _definite_antecedent(self, tok: Token) -> Mention | None:
-        """'the official' -> 'A ... Ministry official'; 'the network' -> '... Chiefs Network'."""
+        """'the official' -> 'A ... Ministry official'; 'the network' -> '... Chiefs Network';
+        'the defendant' -> 'Defendant Claire Mottram'; 'the company' -> the latest company."""
         head = tok.lower_
         lemma = tok.lemma_.lower()
         doc = self.doc
         para = self.layout.para_of(tok)
-        # an earlier named entity whose name contains the head word
+        is_org = head in cues.ORG_NOUNS or lemma in cues.ORG_NOUNS
+        # an earlier named entity whose name contains the head word ("the council" -> "Eastfield
+        # District Council")
         for ent in reversed(self.layout.ents_before(tok.i)):
             if para - self.layout.para_of(ent.root) > 6:
                 break
-            if ent.label_ in ("ORG", "PERSON", "FAC", "GPE") and \
-                    any(w.lower_ in (head, lemma) for w in ent):
+            if ent.label_ in ("ORG", "PERSON", "FAC", "GPE") and not self._not_antecedent(ent, head) \
+                    and any(w.lower_ in (head, lemma) for w in ent):
                 return self.mention_from_span(ent.start, ent.end)
+        # a name this role was given ("Defendant Claire Mottram", "X, 54, a nurse", "His coach, X")
+        target = self._role_antecedent({head, lemma}, tok)
+        if target is not None:
+            return target
         # an earlier, longer noun phrase with the same head ("A Damascus ... official")
         for prev in reversed(doc[self.layout.first_token_of_para(para - 3):tok.i]):
             if self.layout.in_quote(prev):
@@ -505,35 +950,121 @@ class Resolver:
                 s, e = _np_bounds(prev)
                 if e - s > 2 and doc[s].lower_ not in ("the",):
                     return self.mention_from_span(s, e)
-        if head in cues.ORG_NOUNS:
+        if is_org:
             # "the Scottish company Orbex Highlands ... the company said"
             for prev in reversed(doc[self.layout.first_token_of_para(para - 4):tok.i]):
                 if prev.lower_ == head and prev.i + 1 < tok.i:
                     e = self.layout.ent(doc[prev.i + 1])
                     if e is not None and e.label_ in ("ORG", "GPE", "PERSON", "PRODUCT"):
                         return self.mention_from_span(e.start, e.end)
-            # else the organisation the article is about: the most often named one nearby
-            # (organisation entities, and names the tagger missed or called places)
-            cands: list[tuple[int, int]] = []
-            lo = self.layout.first_token_of_para(para - 4)
-            for e in self.layout.ents_before(tok.i):
-                if e.start >= lo and e.label_ in ("ORG", "GPE"):
-                    cands.append((e.start, e.end))
-            for t in doc[lo:tok.i]:
-                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and self.layout.ent(t) is None:
-                    cands.append((t.i, t.i + 1))
-            if cands:
-                best = max(reversed(cands), key=lambda c: (
-                    self._count(doc[c[0]:c[1]].text), doc[c[0]].ent_type_ == "ORG"))
-                return self.mention_from_span(*best)
+                    # "pharmaceutical company Helvion", "the company Orbex Highlands" (untagged)
+                    k = prev.i + 1
+                    while k < tok.i and doc[k].pos_ == "PROPN" and self.layout.ent(doc[k]) is None:
+                        k += 1
+                    if k > prev.i + 1:
+                        return self.mention_from_span(prev.i + 1, k)
+            kind = cues.ORG_NOUN_KINDS.get(head) or cues.ORG_NOUN_KINDS.get(lemma)
+            mods = {t.lower_ for t in doc[_np_bounds(tok)[0] + 1:tok.i]}
+            if mods & {"health", "nhs"}:
+                kind = "health"
+            return self._org_antecedent(tok, kind, mods)
         if head in cues.PERSON_NOUNS or re.match(r"\d+-year-old$", head):
-            for i in range(bisect.bisect_left(self.events, tok.idx, key=lambda e: e.pos) - 1, -1, -1):
-                ev = self.events[i]
-                if para - ev.para > 3:
-                    break
-                if ev.kind in ("speaker", "person", "subject"):
-                    return ev.mention
+            return self._recent_person(tok, None)
         return None
+
+    def _recent_person(self, tok: Token, years: int | None) -> Mention | None:
+        """The person who spoke or was named last (within three paragraphs); with ``years``,
+        not one whose age was given as something else."""
+        para = self.layout.para_of(tok)
+        other_ages: set[str] = set()
+        if years is not None:
+            other_ages = {m.name for _, key, m, _ in self._roles()
+                          if key.startswith("age:") and key != f"age:{years}"}
+        for i in range(bisect.bisect_left(self.events, tok.idx, key=lambda e: e.pos) - 1, -1, -1):
+            ev = self.events[i]
+            if para - ev.para > 3:
+                break
+            if ev.kind in ("speaker", "person", "subject") and ev.mention.name not in other_ages:
+                return ev.mention
+        return None
+
+
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+_AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s+$")
+_OUTLETS: list = []
+
+
+def _outlet_keys() -> frozenset[str]:
+    if not _OUTLETS:
+        from .entities import news_org_names  # the outlet list the entity component uses
+        _OUTLETS.append(frozenset(_norm(n) for n in news_org_names()))
+    return _OUTLETS[0]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"^the\s+", "", " ".join(text.lower().split()))
+
+
+def _small_int(text: str) -> int | None:
+    return int(text) if text.isdigit() and 0 < int(text) < 120 else None
+
+
+def _age_phrase(tok: Token) -> tuple[int, int, int] | None:
+    """(start, end, years) of "the 20-year-old" when ``tok`` is one of its words (or the noun
+    right after it, "the 20-year-old woman")."""
+    doc = tok.doc
+    lo = max(0, tok.i - 5)
+    for s in range(lo, tok.i + 1):
+        words = doc[s:min(len(doc), s + 5)]
+        if len(words) == 5 and words[0].like_num and words[1].text == "-" and \
+                words[2].lower_ in ("year", "years") and words[3].text == "-" and words[4].lower_ == "old":
+            end = s + 5
+        elif len(words) >= 1 and re.fullmatch(r"\d{1,3}-years?-old", words[0].lower_):
+            end = s + 1
+        else:
+            continue
+        years = _small_int(re.match(r"\d+", doc[s].text).group(0)) if re.match(r"\d+", doc[s].text) else None
+        if years is None:
+            continue
+        if end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower:
+            end += 1  # "the 20-year-old woman"
+        if not (s <= tok.i < end):
+            continue
+        start = s - 1 if s > 0 and doc[s - 1].lower_ in ("the", "a", "an", "this") else s
+        return start, end, years
+    return None
+
+
+def _document_owner(noun: Token) -> Token | None:
+    """Who issued a document mentioned in the text: "a statement from X", "X's report", "a
+    letter organised by X", "X said in a statement", "X issued a statement"."""
+    owner = source_owner(noun)
+    if owner.i != noun.i:
+        return owner
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in ("in", "through", "via") and \
+            head.head.lemma_.lower() in cues.DOCUMENT_AUTHOR_VERBS:
+        return subject_of(head.head)
+    if noun.dep_ == "dobj" and head.lemma_.lower() in cues.DOCUMENT_AUTHOR_VERBS:
+        return subject_of(head)
+    return None
+
+
+def _org_named_person(ent: Span) -> bool:
+    """An organisation the tagger called a person: "Fashion retailer Threadline", "Indie band
+    Harbour Lights" (an organisation noun in or right before the name)."""
+    if any(w.lower_ in cues.ORG_NOUNS for w in ent):
+        return True
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in cues.ORG_NOUNS and \
+        ent.doc[ent.start - 1].dep_ == "compound"
+
+
+def _suffix_of_name(tok: Token) -> bool:
+    """'KC' in "Jonathan Sykes KC", not 'MP' in "The town's MP"."""
+    prev = tok.doc[tok.i - 1]
+    if prev.pos_ != "PROPN" or prev.dep_ == "case" or prev.lower_ in ("'s", "’s"):
+        return False
+    return not any(c.dep_ in ("det", "poss") for c in tok.children)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -611,6 +1142,14 @@ def source_owner(head: Token) -> Token:
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
                     return pobj[0]
+        for child in head.rights:
+            # "figures published by Public Health Scotland", "a letter organised by X"
+            if child.dep_ == "acl" and child.lemma_.lower() in cues.DOCUMENT_AGENT_VERBS:
+                for g in child.children:
+                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "by"):
+                        pobj = [c for c in g.children if c.dep_ == "pobj"]
+                        if pobj:
+                            return pobj[0]
         if head.i > 0 and head.doc[head.i - 1].dep_ == "compound":
             return head  # "NHS figures", "a council report": the whole phrase names it
     return head
@@ -621,6 +1160,8 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
     lemma = verb.lemma_.lower()
     for child in verb.children:
         if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+            if child.pos_ in ("ADJ", "NOUN") and not any(c.dep_ in SUBJECT_DEPS for c in child.children):
+                continue  # "conceded only one draw" parsed as a clause: an object, not a claim
             return child.left_edge.i, child.right_edge.i + 1
     if lemma in cues.CLAIM_VERBS_WITH_OF or lemma in cues.CLAIM_VERBS_WITH_AS:
         word = "of" if lemma in cues.CLAIM_VERBS_WITH_OF else "as"
@@ -644,16 +1185,38 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
     for child in verb.rights:
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
             return child.left_edge.i, child.right_edge.i + 1
-    # the parser hung the that-clause elsewhere ("told reporters following the meeting that ..."):
-    # a "that" marker soon after the verb, inside its subtree, with no other verb in between
+    for child in verb.rights:
+        # "urged both sides to extend the truce"; "denied ever making the remark"
+        if child.dep_ == "xcomp" and child.pos_ == "VERB" and (
+                (lemma in cues.CLAIM_VERBS_WITH_TO and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                           for c in child.children)) or
+                (lemma in cues.CLAIM_VERBS_WITH_GERUND and child.tag_ == "VBG")):
+            return verb.i + 1, child.right_edge.i + 1
+    # the parser hung the that-clause elsewhere ("told reporters following the meeting that ...",
+    # "said at the time that ..."): a "that" soon after the verb, inside its subtree, with no
+    # other verb in between
     sent_end = verb.sent.end
     for tok in verb.doc[verb.i + 1:min(sent_end, verb.i + 12)]:
-        if tok.lower_ == "that" and tok.dep_ == "mark" and verb.is_ancestor(tok):
+        if tok.lower_ == "that" and verb.is_ancestor(tok):
             clause = tok.head
-            return tok.i, clause.right_edge.i + 1
+            if tok.dep_ == "mark":
+                return tok.i, clause.right_edge.i + 1
+            # "said at the time that fly-tipping had doubled": a clause with its own subject
+            # taken for a relative clause of the time phrase
+            if clause.dep_ == "relcl" and clause.head.dep_ == "pobj" and clause.head.head.head.i == verb.i \
+                    and any(c.dep_ in SUBJECT_DEPS and c.i != tok.i for c in clause.children):
+                return tok.i, clause.right_edge.i + 1
         if tok.pos_ == "VERB" and tok.dep_ not in ("prep", "acl", "amod") and tok.lower_ != "following":
             break
     return None
+
+
+def _negated(verb: Token) -> bool:
+    """'have not said where it started', 'declined to say how much' report no claim."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in cues.NON_CLAIM_HEADS
 
 
 def _is_claim_verb(tok: Token) -> bool:
@@ -699,13 +1262,14 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
         found: list[Claim] = []
         # reported speech
         for tok in sent:
-            if in_quote(tok) or not _is_claim_verb(tok):
+            if in_quote(tok) or not _is_claim_verb(tok) or _negated(tok):
                 continue
             clause = _clause_of(tok)
             if clause is None:
                 continue
             subj = subject_of(tok)
-            if subj is None or in_quote(subj):
+            # "X was told that ..." names the listener, not the source
+            if subj is None or in_quote(subj) or subj.dep_ == "nsubjpass":
                 continue
             source = resolver.resolve(source_owner(subj))
             if source is None:
@@ -730,6 +1294,11 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
             if source is None:
                 continue
             src_end = head.right_edge.i + 1
+            if source.end > doc[src_end - 1].idx + len(doc[src_end - 1]):
+                # an appositive name after the phrase ("a local group, the X Network, which ...")
+                named = doc.char_span(source.start, source.end, alignment_mode="expand")
+                if named is not None and named.root.right_edge.i < sent.end:
+                    src_end = max(src_end, named.root.right_edge.i + 1, named.end)
             # content: the sentence without the "according to ..." phrase
             sent_end = sent.end
             while sent_end > sent.start and (doc[sent_end - 1].is_space or doc[sent_end - 1].is_punct):
