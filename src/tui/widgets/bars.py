@@ -112,39 +112,43 @@ class Legend(Static):
     """
 
     def show_for(self, view) -> None:
+        from ..keymap import DOCUMENT_BINDINGS
+        from ..screens.help import key_text
+
+        keys = {b.id: key_text(self.app, b) for b in DOCUMENT_BINDINGS}
         style = view._style
-        base = view.rich_style
         t = Text(no_wrap=False, overflow="fold")
         t.append("Entities ", style="bold")
         for family in ("person", "org", "place", "group", "thing"):
-            t.append(FAMILY_NAMES[family], style=base + style(family))
+            t.append(FAMILY_NAMES[family], style=style(family))
             t.append("  ")
-        t.append("(key 1; [ ] select: shows the canonical name)\n", style="dim")
+        t.append(f"(key {keys['layer_entities']}; {keys['entity_previous']} {keys['entity_next']} "
+                 "select one: shows its canonical name)\n", style="dim")
         t.append("Quotes ", style="bold")
-        t.append("“quoted words”", style=base + style("quote"))
+        t.append("“quoted words”", style=style("quote"))
         t.append(" ")
-        t.append("speaker", style=base + style("speaker"))
+        t.append("speaker", style=style("speaker"))
         t.append(" ")
-        t.append("said", style=base + style("qcue"))
-        t.append("  gutter “  (key 2)\n", style="dim")
+        t.append("said", style=style("qcue"))
+        t.append(f"  gutter “  (key {keys['layer_quotes']})\n", style="dim")
         t.append("Claims ", style="bold")
-        t.append("claim content", style=base + style("claim"))
+        t.append("claim content", style=style("claim"))
         t.append(" ")
-        t.append("according to", style=base + style("ccue"))
+        t.append("according to", style=style("ccue"))
         t.append(" ")
-        t.append("source", style=base + style("source"))
-        t.append("  gutter †  (key 3)\n", style="dim")
+        t.append("source", style=style("source"))
+        t.append(f"  gutter †  (key {keys['layer_claims']})\n", style="dim")
         t.append("Gutter ", style="bold")
-        t.append("▌", style=base + style("cursor-bar"))
+        t.append("▌", style=style("cursor-bar"))
         t.append(" cursor  ")
-        t.append("F", style=base + style("fact"))
+        t.append("F", style=style("fact"))
         t.append("act ")
-        t.append("Q", style=base + style("quote-label"))
+        t.append("Q", style=style("quote-label"))
         t.append("uote ")
-        t.append("O", style=base + style("opinion"))
+        t.append("O", style=style("opinion"))
         t.append("pinion ")
-        t.append("·", style=base + style("untagged-dot"))
+        t.append("·", style=style("untagged-dot"))
         t.append(" untagged, then the suggestion ")
-        t.append("f q o", style=base + style("suggestion"))
+        t.append("f q o", style=style("suggestion"))
         t.append(" (enter accepts)")
         self.update(t)
