@@ -149,6 +149,7 @@ class Report:
     tables: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    date: str = ""     # when it was measured (set by run_all.py)
 
     def add_table(self, text: str) -> None:
         self.tables.append(text)

@@ -26,12 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH, PYTHON, ROOT, Report, Target, eprint, machine, table
+from common import BENCH, PYTHON, ROOT, WORK, Report, Target, eprint, machine, table
 
 DOC = ROOT / "docs" / "performance.md"
 ORDER = ("startup", "keys", "library", "memory", "analyze", "export")
 FINDINGS_START = "<!-- findings: kept by run_all.py; edit by hand -->"
 FINDINGS_END = "<!-- /findings -->"
+RESULTS = WORK / "results"      # the last full/quick result of each benchmark (for --docs-only)
 
 
 def stream(argv: list[str]) -> tuple[int, str]:
@@ -112,12 +113,12 @@ def analyze(mode: str) -> tuple[Report | None, int]:
         per = {side: (runs[(a, 1)][side][1] / a, runs[(b, 1)][side][1] / b) for side in (0, 1)}
         growth = per[1][1] / per[1][0]
         bare_growth = per[0][1] / per[0][0]
-        rel = growth / bare_growth
+        relative = growth / bare_growth
         report.target(f"linear growth {a:,} -> {b:,} articles",
                       "time per article grows <= 1.25x bare nlp.pipe's growth",
                       f"ours {per[1][0] * 1000:.0f} -> {per[1][1] * 1000:.0f} ms per article "
                       f"({growth:.2f}x); bare {per[0][0] * 1000:.0f} -> {per[0][1] * 1000:.0f} ms "
-                      f"({bare_growth:.2f}x); relative {rel:.2f}x", rel <= 1.25)
+                      f"({bare_growth:.2f}x); relative {relative:.2f}x", relative <= 1.25)
     for n in sorted({n for n, w in runs if w == 2}):
         if (n, 1) in runs:
             speedup = runs[(n, 1)][1][1] / runs[(n, 2)][1][1]
@@ -188,7 +189,7 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
         "min/median/max over several runs: the machine is shared and noisy, so absolute times",
         "move from run to run while the ratios hold better.",
         "",
-        f"- Date: {started:%Y-%m-%d %H:%M} (local), {minutes:.0f} minutes",
+        f"- Date: {started:%Y-%m-%d %H:%M} (local)" + (f", {minutes:.0f} minutes" if minutes else ""),
         f"- Command: `{command}`" + (f" ({mode} mode: smaller inputs, fewer rounds)"
                                      if mode != "full" else ""),
         "- Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
@@ -203,7 +204,9 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
             lines.append(f"| {r.name} | {t.what} | {t.target} | {t.value} | {verdict(t)} |")
     lines += ["", "## Open findings", "", FINDINGS_START, findings(), FINDINGS_END, ""]
     for r in reports:
-        lines += [f"## {r.title}", "", f"`{r.command}`" if r.command else "", ""]
+        lines += [f"## {r.title}", ""]
+        if r.command:
+            lines += [f"`{r.command}`" + (f" ({r.date})" if r.date else ""), ""]
         for t in r.tables:
             lines += ["```text", t.rstrip(), "```", ""]
         for n in r.notes:
@@ -232,6 +235,25 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
     DOC.write_text("\n".join(lines), encoding="utf-8")
 
 
+def docs_only() -> int:
+    reports, modes = [], set()
+    for name in ORDER:
+        path = RESULTS / f"{name}.json"
+        if not path.exists():
+            print(f"no saved result for {name} in {RESULTS}: run it first "
+                  f"(benchmarks/run_all.py --only {name})")
+            return 1
+        reports.append(Report.load(path))
+        modes.add((RESULTS / f"{name}.mode").read_text().strip())
+    mode = "full" if modes == {"full"} else "quick" if modes == {"quick"} else "mixed"
+    dates = sorted(r.date for r in reports if r.date)
+    started = _dt.datetime.strptime(dates[0], "%Y-%m-%d %H:%M") if dates else _dt.datetime.now()
+    write_docs(reports, mode, "benchmarks/run_all.py (sections measured separately: see each "
+               "section's date) then benchmarks/run_all.py --docs-only", started, 0.0, machine())
+    print(f"wrote {os.path.relpath(DOC, ROOT)} from {RESULTS}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode_group = ap.add_mutually_exclusive_group()
@@ -240,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", choices=ORDER, help="run only these (docs untouched)")
     ap.add_argument("--skip", nargs="+", choices=ORDER, default=[], help="skip these (docs untouched)")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
+    ap.add_argument("--docs-only", action="store_true",
+                    help="run nothing: rewrite docs/performance.md from the last saved result of "
+                         f"each benchmark ({RESULTS}), e.g. after re-running some with --only")
     args = ap.parse_args(argv)
+    if args.docs_only:
+        return docs_only()
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     names = [n for n in (args.only or ORDER) if n not in args.skip]
     write = not (args.smoke or args.only or args.skip or args.no_docs)
@@ -265,7 +292,12 @@ def main(argv: list[str] | None = None) -> int:
             if report is None or code:
                 failed.append(name)
             if report is not None:
+                report.date = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
                 reports.append(report)
+                if mode != "smoke":
+                    RESULTS.mkdir(parents=True, exist_ok=True)
+                    report.save(RESULTS / f"{name}.json")
+                    (RESULTS / f"{name}.mode").write_text(mode)
     minutes = (time.perf_counter() - t0) / 60
 
     print("\n=== summary ===\n")
