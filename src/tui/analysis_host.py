@@ -132,11 +132,28 @@ class AnalysisHost:
         self._lock = threading.Lock()
         self._closed = False
 
+    def _log(self):
+        """Where the child's stderr goes: a log beside the cache, never the terminal."""
+        if self.cache_dir:
+            try:
+                path = os.path.join(os.path.dirname(self.cache_dir.rstrip(os.sep)) or ".",
+                                    "analysis-host.log")
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                return open(path, "wb")  # noqa: SIM115 - handed to the child
+            except OSError:
+                pass
+        return subprocess.DEVNULL
+
     def _start(self) -> subprocess.Popen:
         args = [sys.executable, "-m", "newsreader.tui.analysis_host", str(os.getpid()),
                 self.model or "", self.cache_dir]
-        return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, close_fds=True)
+        log = self._log()
+        try:
+            return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=log, close_fds=True)
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()
 
     def _check(self) -> None:
         if self._closed:
