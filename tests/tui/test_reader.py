@@ -590,7 +590,13 @@ async def test_command_palette_lists_every_action_and_runs_them(make_app, db_pat
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Opinion")
-        await pilot.pause(0.3)
+        from textual.command import CommandList
+        for _ in range(200):   # the palette searches in the background: wait for its hits
+            await pilot.pause(0.05)
+            hits = app.screen.query_one(CommandList)
+            if hits.option_count and "Opinion" in str(hits.get_option_at_index(0).prompt):
+                break
+        assert "Opinion" in str(hits.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await settle(pilot)
         assert labels_in_store(db_path, doc(app).article.id) == {0: "opinion"}
