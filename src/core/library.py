@@ -602,7 +602,7 @@ def _person_keys(core: tuple[str, ...], skeleton) -> tuple[str | None, str | Non
 
 
 def _entity_profile(article: Article, analysis: Analysis) -> list[_Entity]:
-    from .analysis.entities import alias_groups, norm_key, person_core, skeleton
+    from .analysis.names import alias_groups, norm_key, person_core, skeleton
 
     aliases = alias_groups()
     out: list[_Entity] = []
