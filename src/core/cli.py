@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return run_app(args)
     except NewsreaderError as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        from .text import printable  # file names and values in messages stay one inert line
+
+        print(f"newsreader: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .models import Article
-from .text import clean, normalise, normalise_paragraphs, split_paragraphs
+from .text import clean, normalise, normalise_paragraphs, printable, split_paragraphs
 
 MAX_BYTES = 64 * 1024 * 1024  # far beyond any article; protects memory
 
@@ -328,12 +328,18 @@ def article_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# control characters that are not whitespace (ESC, NUL, C1...): text made only of
+# these and whitespace is junk, not an empty file
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
 def load_text(text: str, *, location: str | None = None, fmt: str | None = None,
               url: str | None = None, source: str | None = None) -> Article:
     """Build an Article from decoded text of the given format (sniffed when None)."""
     name = location or "<text>"
     fmt = fmt or detect_format(name, text)
     meta = _Meta(url=url, source=source)
+    raw = text
     if fmt == "html":
         paragraphs = _html_article(text, meta, name)
         paragraphs = normalise_paragraphs(paragraphs).split("\n\n")
@@ -352,6 +358,9 @@ def load_text(text: str, *, location: str | None = None, fmt: str | None = None,
     if not body.strip():
         if text.strip():
             raise InputError(f"{name}: no article text found (only headline, metadata or boilerplate)")
+        if _CONTROLS.search(raw):
+            raise InputError(f"{name}: no readable text (only control characters or terminal "
+                             "escape sequences)")
         raise InputError(f"{name}: the file is empty or has only whitespace")
     if meta.title:
         meta.title = normalise(meta.title).replace("\n\n", " ")
@@ -390,7 +399,8 @@ def load_path(path: str, *, fmt: str | None = None) -> Article:
     if not data.strip():
         raise InputError(f"{name}: the file is empty or has only whitespace")
     text = decode(data, name)
-    location = None if path == "-" else str(Path(path).resolve())
+    # the location is shown and exported: a hostile file name must stay inert text
+    location = None if path == "-" else printable(str(Path(path).resolve()))
     return load_text(text, location=location or "<stdin>", fmt=fmt or detect_format(name, text))
 
 

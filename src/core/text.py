@@ -35,6 +35,23 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
+# what must never reach a terminal inside a one-line value (a file name, a label, a
+# message): controls, line breaks, bidi overrides and invisible characters
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def printable(value: str) -> str:
+    """One inert line: each control, line break or bidi character becomes U+FFFD.
+
+    For values that are shown but not article text (file names, URLs, error
+    messages), where removing characters would hide what the value really is.
+    """
+    return _UNPRINTABLE.sub("\ufffd", value)
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
     text = _ESCAPES.sub("", text)
