@@ -53,6 +53,9 @@ def _untitled_words(name: str, person: bool) -> list[str]:
         if w in _ABBREV_TITLES or (person and w in cues.PERSON_TITLES):
             k += 1
             continue
+        if person and w in cues.PERSON_NOUNS and words[k][:1].isupper() and len(words) - k > 2:
+            k += 1  # "Nurse Sarah Quinn", "Tenant Sadia Karim": a role, not a name
+            continue
         break
     return words[k:]
 
@@ -248,6 +251,7 @@ class Resolver:
         self._in_document = False
         self._names_cache: list[Span] | None = None
         self._pair_at: dict[int, Mention] = {}
+        self._untagged: list[int] = []   # untagged names that are subjects, outside quotes
         self._lead_links: dict[int, Mention] = {}
         self._seed_people()
 
@@ -409,6 +413,8 @@ class Resolver:
             if ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
                 return "org"
         low = tok.lower_
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in cues.REPORT_NOUNS:
+            return "doc"
         if low in cues.PRONOUNS_PLURAL or tok.tag_ in ("NNS", "NNPS"):
             return "group"
         if low in cues.PRONOUNS_NEUTER or low in cues.ORG_NOUNS:
@@ -432,13 +438,19 @@ class Resolver:
                 if len(ent) >= 3 and any(w.lower_ == "and" for w in ent[1:-1]):
                     # "John and Morag Reid" tagged as one name: a pair a later "they" can mean
                     self.events.append(Event(ent.start_char, m, None, "pair", para))
-        self._seed_pairs()
+        # one pass over the tokens: named subjects, untagged names, "A and B" pairs
+        conj: list[Token] = []
         for tok in self.doc:
-            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "PROPN":
+            if tok.pos_ != "PROPN":
                 continue
-            if self.layout.in_quote(tok):
+            if tok.dep_ == "conj":
+                conj.append(tok)
+                continue
+            if tok.dep_ not in SUBJECT_DEPS or self.layout.in_quote(tok):
                 continue
             ent = self.layout.ent(tok)
+            if ent is None and tok.lower_.rstrip(".") not in cues.PERSON_TITLES:
+                self._untagged.append(tok.i)
             if ent is not None and ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
                 continue
             if ent is not None and any(w.lower_ in cues.ORG_NOUNS for w in ent):
@@ -453,16 +465,16 @@ class Resolver:
             kind = "subject" if ent is None or ent.label_ == "PERSON" else "misc"
             m = self.head_mention(tok)
             self.events.append(Event(tok.idx, m, None, kind, self.layout.para_of(tok)))
+        self._seed_pairs(conj)
         self.events.sort(key=lambda e: e.pos)
 
-    def _seed_pairs(self) -> None:
+    def _seed_pairs(self, conj: list[Token]) -> None:
         """Two people named together ("Dr Amara Osei and Dr Lukas Brenner", "Ewan and Isla
         Forbes", one of them tagged PERSON at least) are a 'pair' a later "they" can mean."""
         doc, layout, text = self.doc, self.layout, self.layout.text
-        for tok in doc:
+        for tok in conj:
             head = tok.head
-            if tok.dep_ != "conj" or tok.pos_ != "PROPN" or head.pos_ != "PROPN" or head.i >= tok.i \
-                    or layout.in_quote(tok):
+            if head.pos_ != "PROPN" or head.i >= tok.i or layout.in_quote(tok):
                 continue
             parts = []
             for t in (head, tok):
@@ -619,8 +631,8 @@ class Resolver:
                 named = self.mention_from_span(e.start, e.end)
                 return Mention(start=mention.start, end=mention.end, text=mention.text,
                                name=named.name, cluster=named.cluster)
-        if ent is not None or tok.pos_ != "NOUN":
-            return mention
+        if ent is not None or tok.pos_ != "NOUN" or mention.cluster is not None:
+            return mention  # a name, or a description with its name ("the leader, Frank Hollis")
         det = first.lower_
         if tok.lemma_.lower() in cues.REPORT_NOUNS and det in ("the", "this", "that"):
             # "the statement said" -> whoever issued the statement
@@ -699,11 +711,19 @@ class Resolver:
                     if head is not None:
                         keys.update((head.lemma_.lower(), head.lower_))
             if ent.start >= 2 and doc[ent.start - 1].text == ",":
-                t = doc[ent.start - 2]
-                if t.pos_ in ("NOUN", "PROPN") and t.is_alpha and layout.ent(t) is None and (
-                        (ent.root.dep_ == "appos" and ent.root.head.i == t.i) or
-                        any(c.dep_ in ("det", "poss") for c in t.children)):
-                    keys.update((t.lemma_.lower(), t.lower_))
+                # "The leader of the council, Frank Hollis" -> leader (the appositive's head),
+                # "a statement given by the pawnbroker, Derek Fane" -> pawnbroker (the noun
+                # before the comma, when the parser hung the name on the document)
+                cands = [doc[ent.start - 2]]
+                if ent.root.dep_ == "appos" and ent.root.head.i < ent.start - 2:
+                    cands.insert(0, ent.root.head)
+                for t in cands:
+                    lem = t.lemma_.lower()
+                    if t.pos_ in ("NOUN", "PROPN") and t.is_alpha and layout.ent(t) is None and \
+                            any(c.dep_ in ("det", "poss") for c in t.children) and \
+                            lem not in cues.REPORT_NOUNS and (ent.label_ == "ORG" or lem not in cues.ORG_NOUNS):
+                        keys.update((lem, t.lower_))
+                        break
             m_age = _AGE_BEFORE.search(text[max(0, ent.start_char - 24):ent.start_char])
             if m_age:
                 keys.add(f"age:{int(m_age.group(1))}")
@@ -725,10 +745,8 @@ class Resolver:
             return self._names_cache
         doc, layout = self.doc, self.layout
         out = [e for e in layout.ents if e.label_ in ("PERSON", "ORG") and not layout.in_quote(e[0])]
-        for t in doc:
-            if t.dep_ not in SUBJECT_DEPS or t.pos_ != "PROPN" or layout.ent(t) is not None or \
-                    layout.in_quote(t):
-                continue
+        for i in self._untagged:
+            t = doc[i]
             s0 = t.i
             while s0 > 0 and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].dep_ == "compound" and \
                     layout.ent(doc[s0 - 1]) is None:
@@ -875,11 +893,11 @@ class Resolver:
             return 0
         if kind is None:
             return 1
+        if kind in ("company", "club", "band") and words & cues.NOT_COMPANY_WORDS:
+            return 0  # "Leeds City Council" is not a club, whatever "City" suggests
         if words & cues.ORG_KIND_WORDS.get(kind, frozenset()):
             return 2
-        if kind in ("company", "club", "band"):
-            return 0 if words & cues.NOT_COMPANY_WORDS else 1
-        return 0
+        return 1 if kind in ("company", "club", "band") else 0
 
     def _org_antecedent(self, tok: Token, kind: str | None, mods: set[str]) -> Mention | None:
         """The latest organisation before ``tok`` of a compatible kind (within four paragraphs).
@@ -888,13 +906,29 @@ class Resolver:
         doc, layout = self.doc, self.layout
         para = layout.para_of(tok)
         lo = layout.first_token_of_para(para - 4)
+        loose = not mods and kind in (None, "company", "club", "band")
+        cands: list[Span] = [e for e in layout.ents_before(tok.i) if e.start >= lo]
+        if loose:
+            # names the tagger missed, as subjects ("Helvion said it would appeal")
+            for i in self._untagged[bisect.bisect_left(self._untagged, lo):
+                                    bisect.bisect_left(self._untagged, tok.i)]:
+                s0, e0 = _np_bounds(doc[i])
+                while s0 < i and doc[s0].pos_ != "PROPN":
+                    s0 += 1
+                cands.append(Span(doc, s0, e0, label=""))
+            cands.sort(key=lambda c: c.start)
         strong = weak = None
-        for e in reversed(layout.ents_before(tok.i)):
-            if e.start < lo:
-                break
+        for e in reversed(cands):
             if layout.in_quote(e[0]) or self._not_antecedent(e, tok.lower_):
                 continue
-            grade = self._org_grade(kind, e)
+            if e.label_ == "":
+                grade = 1
+            elif e.label_ == "PERSON" and loose and len(e) == 1 and not _org_named_person(e):
+                # a one-word name the tagger called a person ("Ryanair cancelled 40 flights")
+                m = self.mention_from_span(e.start, e.end)
+                grade = 1 if len(m.name.split()) == 1 and self.gender_of(m) is None else 0
+            else:
+                grade = self._org_grade(kind, e)
             if mods and grade:
                 grade = 2 if grade == 2 or mods & {w.lower_ for w in e} else 0
             if grade == 2:
@@ -902,16 +936,6 @@ class Resolver:
                 break
             if grade == 1 and weak is None:
                 weak = e
-        if strong is None and not mods and kind in (None, "company", "club", "band"):
-            # a name the tagger missed, as a subject ("Helvion said it would appeal"), when it
-            # comes after the best tagged candidate
-            for t in reversed(doc[max(lo, weak.end if weak is not None else lo):tok.i]):
-                if t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and layout.ent(t) is None and \
-                        not layout.in_quote(t) and t.lower_ not in cues.PERSON_TITLES:
-                    s0, e0 = _np_bounds(t)
-                    while s0 < t.i and doc[s0].pos_ != "PROPN":
-                        s0 += 1
-                    return self.mention_from_span(s0, e0)
         pick = strong or weak
         if pick is not None:
             end = pick.end
@@ -927,7 +951,8 @@ class Resolver:
         lemma = tok.lemma_.lower()
         doc = self.doc
         para = self.layout.para_of(tok)
-        is_org = head in cues.ORG_NOUNS or lemma in cues.ORG_NOUNS
+        maker = lemma.endswith("maker") and len(lemma) > 5  # drugmaker, automaker, toymaker
+        is_org = head in cues.ORG_NOUNS or lemma in cues.ORG_NOUNS or maker
         # an earlier named entity whose name contains the head word ("the council" -> "Eastfield
         # District Council")
         for ent in reversed(self.layout.ents_before(tok.i)):
@@ -963,18 +988,20 @@ class Resolver:
                         k += 1
                     if k > prev.i + 1:
                         return self.mention_from_span(prev.i + 1, k)
-            kind = cues.ORG_NOUN_KINDS.get(head) or cues.ORG_NOUN_KINDS.get(lemma)
+            kind = cues.ORG_NOUN_KINDS.get(head) or cues.ORG_NOUN_KINDS.get(lemma) or \
+                ("company" if maker else None)
             mods = {t.lower_ for t in doc[_np_bounds(tok)[0] + 1:tok.i]}
             if mods & {"health", "nhs"}:
                 kind = "health"
             return self._org_antecedent(tok, kind, mods)
         if head in cues.PERSON_NOUNS or re.match(r"\d+-year-old$", head):
-            return self._recent_person(tok, None)
+            return self._recent_person(tok, None, lemma)
         return None
 
-    def _recent_person(self, tok: Token, years: int | None) -> Mention | None:
+    def _recent_person(self, tok: Token, years: int | None, role: str | None = None) -> Mention | None:
         """The person who spoke or was named last (within three paragraphs); with ``years``,
-        not one whose age was given as something else."""
+        not one whose age was given as something else; never another unnamed description
+        ("the judge" is not who "the prosecutor" means)."""
         para = self.layout.para_of(tok)
         other_ages: set[str] = set()
         if years is not None:
@@ -985,6 +1012,10 @@ class Resolver:
             if para - ev.para > 3:
                 break
             if ev.kind in ("speaker", "person", "subject") and ev.mention.name not in other_ages:
+                if ev.mention.cluster is None and (role is None or role not in ev.mention.name.lower()):
+                    span = self.doc.char_span(ev.mention.start, ev.mention.end, alignment_mode="expand")
+                    if span is None or not len(span) or self.layout.ent(span.root) is None:
+                        continue
                 return ev.mention
         return None
 
@@ -1013,6 +1044,11 @@ def _age_phrase(tok: Token) -> tuple[int, int, int] | None:
     """(start, end, years) of "the 20-year-old" when ``tok`` is one of its words (or the noun
     right after it, "the 20-year-old woman")."""
     doc = tok.doc
+    low = tok.lower_
+    if not (low in ("old", "year", "years", "-") or "-year" in low or
+            (tok.like_num and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-") or
+            (tok.i > 0 and doc[tok.i - 1].lower_ == "old")):
+        return None  # the cheap test first: this runs for every speaker resolved
     lo = max(0, tok.i - 5)
     for s in range(lo, tok.i + 1):
         words = doc[s:min(len(doc), s + 5)]
@@ -1190,7 +1226,8 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
         if child.dep_ == "xcomp" and child.pos_ == "VERB" and (
                 (lemma in cues.CLAIM_VERBS_WITH_TO and any(c.dep_ == "aux" and c.lower_ == "to"
                                                            for c in child.children)) or
-                (lemma in cues.CLAIM_VERBS_WITH_GERUND and child.tag_ == "VBG")):
+                (lemma in cues.CLAIM_VERBS_WITH_GERUND and (child.tag_ == "VBG" or any(
+                    c.dep_ == "aux" and c.tag_ == "VBG" for c in child.children)))):
             return verb.i + 1, child.right_edge.i + 1
     # the parser hung the that-clause elsewhere ("told reporters following the meeting that ...",
     # "said at the time that ..."): a "that" soon after the verb, inside its subtree, with no
@@ -1209,6 +1246,25 @@ def _clause_of(verb: Token) -> tuple[int, int] | None:
         if tok.pos_ == "VERB" and tok.dep_ not in ("prep", "acl", "amod") and tok.lower_ != "following":
             break
     return None
+
+
+def _reported_within(verb: Token) -> bool:
+    """A speech verb inside another one's reported clause ("Eades said the board had told staff
+    that ...") is part of that report, not a claim of its own."""
+    cur = verb
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return False
+        if cur.dep_ == "conj" and cur.head.dep_ in ("ccomp", "xcomp"):
+            cur = cur.head
+            continue
+        if cur.dep_ != "ccomp":
+            return False
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX") and _is_claim_verb(cur) and not _negated(cur) and \
+                subject_of(cur) is not None:
+            return True
+    return False
 
 
 def _negated(verb: Token) -> bool:
@@ -1262,7 +1318,7 @@ def find_claims(doc: Doc, quotes: list[Quote] | None = None, resolver: Resolver 
         found: list[Claim] = []
         # reported speech
         for tok in sent:
-            if in_quote(tok) or not _is_claim_verb(tok) or _negated(tok):
+            if in_quote(tok) or not _is_claim_verb(tok) or _negated(tok) or _reported_within(tok):
                 continue
             clause = _clause_of(tok)
             if clause is None:
