@@ -209,3 +209,113 @@ def test_malformed_text_never_breaks_the_pipeline(nlp, text):
         assert text[q.start:q.end] == q.text
     for c in doc._.nr_claims:
         assert text[c.start:c.end] == c.content
+
+
+# ---------------------------------------------------------------- blind-set error causes
+# Each test below is one cause found on the independent blind set, written with new sentences.
+
+def speakers(nlp, text):
+    return [(q.speaker.name if q.speaker else None) for q in quotes(nlp, text)]
+
+
+def test_definite_role_noun_is_the_person_given_that_role(nlp):
+    text = ("Defendant Lewis Carr, 33, denies burglary. Prosecutor Helen Ames questioned him for "
+            "an hour.\n\n“I was at home all night with my brother,” the defendant said.")
+    assert speakers(nlp, text) == ["Lewis Carr"]
+
+
+def test_age_description_is_the_person_of_that_age(nlp):
+    text = ("Margaret Doyle, 81, lost her savings. Her neighbour, Tom Price, 45, said he had "
+            "warned her about the calls.\n\n“They sounded exactly like the bank,” the "
+            "81-year-old said.")
+    assert speakers(nlp, text) == ["Margaret Doyle"]
+
+
+def test_role_word_in_front_of_a_name_is_not_part_of_the_name(nlp):
+    text = "Nurse Sarah Quinn, 29, gave evidence. “Nobody wanted to hear it,” the nurse said."
+    assert speakers(nlp, text) == ["Sarah Quinn"]
+
+
+def test_one_of_a_group_just_mentioned(nlp):
+    text = ("Residents gathered outside the town hall on Monday. One said: “We were promised a "
+            "new surgery five years ago and we are still waiting.”")
+    [name] = speakers(nlp, text)
+    assert name.lower() == "residents"
+
+
+def test_the_club_is_the_club_not_the_broadcaster_spoken_to(nlp):
+    text = ("Speaking to BBC Sport after the match, Carl Mensah was upbeat. Arsenal later "
+            "confirmed his contract had been extended, and the club said it was “delighted to "
+            "keep a player of his quality”.")
+    assert speakers(nlp, text) == ["Arsenal"]
+
+
+def test_partial_quote_belongs_to_the_reporting_verb_not_the_reported_one(nlp):
+    text = ("Finance director Paul Eades said the board had told staff “there would be no "
+            "redundancies this year”. Mayor Ruth Kemp said the town had asked the operator "
+            "“at least five times” to fix the crossing.")
+    assert speakers(nlp, text) == ["Paul Eades", "Ruth Kemp"]
+
+
+def test_passive_subject_of_a_speech_verb_is_not_the_speaker(nlp):
+    text = ("Auditor Joan Hale said the report had been written “to protect the people at the "
+            "very top of the company”.")
+    assert speakers(nlp, text) == ["Joan Hale"]
+
+
+def test_they_after_two_people_named_together(nlp):
+    text = ("The study was led by Dr Amara Osei and Dr Lukas Brenner. The Sleep Trust, which "
+            "funded it, said it was the largest of its kind.\n\nIn a statement, they said: "
+            "“Sleep is closer to a diet than to a luxury.”")
+    [name] = speakers(nlp, text)
+    assert name == "Amara Osei and Lukas Brenner"
+
+
+def test_she_after_an_unnamed_source_is_that_source(nlp):
+    text = ("Head teacher Anna Kerr said the school was recovering. A teacher who did not want "
+            "to be named said staff were leaving in large numbers. “We cannot cope with another "
+            "term like this,” she said.")
+    [name] = speakers(nlp, text)
+    assert name == "teacher"
+
+
+def test_he_does_not_skip_back_over_the_man_who_just_spoke(nlp):
+    text = ("Mr Gordon Leckie gave evidence against him at the trial.\n\n"
+            "Kowal’s barrister, Julian Achebe, said his client would appeal. “Mr Kowal has "
+            "always maintained his innocence,” he said.")
+    assert speakers(nlp, text) == ["Julian Achebe"]
+
+
+def test_possessive_role_with_an_appositive_name(nlp):
+    text = ("The town’s MP, Simon Achterberg, said the decision was “a victory for common "
+            "sense.” The club's manager, Ian Holt, said the squad was \"tired but determined to "
+            "finish strongly\".")
+    assert speakers(nlp, text) == ["Simon Achterberg", "Ian Holt"]
+
+
+def test_statement_said_is_the_organisation_that_issued_it(nlp):
+    text = ("The Royal College of Nursing said in a statement on Friday that its members would "
+            "strike in March. “Nurses have been left with no other choice,” the statement said.")
+    assert speakers(nlp, text) == ["Royal College of Nursing"]
+
+
+def test_words_read_out_from_a_document_are_its_authors(nlp):
+    text = ("Ms Albury then read from a statement given to police by the shop owner, Derek "
+            "Fane: “The woman who sold me the ring paid for parking with a card.”")
+    assert speakers(nlp, text) == ["Derek Fane"]
+
+
+@pytest.mark.parametrize("text", [
+    "Danny, 46, was pictured “drowning his sorrows” at a Soho bar on Friday night.",
+    "The singer was seen \"living it up\" in Ibiza a week after the split.",
+    "Singer Nell Ashdown has ended what fans called “the quiet years” with a new album.",
+])
+def test_idioms_and_nicknames_are_not_quotations(nlp, text):
+    assert quotes(nlp, text) == []
+
+
+def test_three_word_partial_quote_in_single_curly_marks(nlp):
+    text = "Union leader Dave Prentice said the offer was ‘too little, too late’ for his members."
+    [q] = quotes(nlp, text)
+    assert q.text == "‘too little, too late’"
+    assert q.speaker.name == "Dave Prentice"

@@ -252,6 +252,7 @@ class Resolver:
         self._names_cache: list[Span] | None = None
         self._pair_at: dict[int, Mention] = {}
         self._untagged: list[int] = []   # untagged names that are subjects, outside quotes
+        self._kind_marked: list[int] = []  # untagged name words that show a kind (NHS, Council)
         self._lead_links: dict[int, Mention] = {}
         self._seed_people()
 
@@ -443,6 +444,8 @@ class Resolver:
         for tok in self.doc:
             if tok.pos_ != "PROPN":
                 continue
+            if tok.lower_ in _KIND_WORDS and self.layout.ent(tok) is None and not self.layout.in_quote(tok):
+                self._kind_marked.append(tok.i)  # "at NHS Grampian" with no entity tag
             if tok.dep_ == "conj":
                 conj.append(tok)
                 continue
@@ -891,6 +894,13 @@ class Resolver:
             return 1 if kind == "government" else 0
         if e.label_ not in ("ORG", "FAC") and not (e.label_ == "PERSON" and _org_named_person(e)):
             return 0
+        said = _org_noun_before(e)
+        if said is not None:
+            # "the pilots' union Balpa" is a union, "carmaker Atlas Motors" a company
+            said_kind = cues.ORG_NOUN_KINDS.get(said) or ("company" if said.endswith("maker") else None)
+            if kind is not None and said_kind is not None:
+                return 2 if said_kind == kind else 0
+            words.add(said)
         if kind is None:
             return 1
         if kind in ("company", "club", "band") and words & cues.NOT_COMPANY_WORDS:
@@ -916,7 +926,23 @@ class Resolver:
                 while s0 < i and doc[s0].pos_ != "PROPN":
                     s0 += 1
                 cands.append(Span(doc, s0, e0, label=""))
-            cands.sort(key=lambda c: c.start)
+        # untagged names with a word that shows their kind ("Waits are longest at NHS Grampian")
+        if kind is not None:
+            marks = cues.ORG_KIND_WORDS.get(kind, frozenset())
+            seen: set[int] = set()
+            for i in self._kind_marked[bisect.bisect_left(self._kind_marked, lo):
+                                       bisect.bisect_left(self._kind_marked, tok.i)]:
+                if doc[i].lower_ not in marks:
+                    continue
+                s0, e0 = i, i + 1
+                while s0 > lo and doc[s0 - 1].pos_ == "PROPN" and layout.ent(doc[s0 - 1]) is None:
+                    s0 -= 1
+                while e0 < tok.i and doc[e0].pos_ == "PROPN" and layout.ent(doc[e0]) is None:
+                    e0 += 1
+                if s0 not in seen and e0 - s0 >= 2:
+                    seen.add(s0)
+                    cands.append(Span(doc, s0, e0, label="ORG"))
+        cands.sort(key=lambda c: c.start)
         strong = weak = None
         for e in reversed(cands):
             if layout.in_quote(e[0]) or self._not_antecedent(e, tok.lower_):
@@ -958,8 +984,10 @@ class Resolver:
         for ent in reversed(self.layout.ents_before(tok.i)):
             if para - self.layout.para_of(ent.root) > 6:
                 break
+            # (an entity that is only the noun itself, "Nurse" tagged as a place, names nobody)
             if ent.label_ in ("ORG", "PERSON", "FAC", "GPE") and not self._not_antecedent(ent, head) \
-                    and any(w.lower_ in (head, lemma) for w in ent):
+                    and any(w.lower_ in (head, lemma) for w in ent) and \
+                    any(w.is_alpha and w.lower_ not in (head, lemma, "the") for w in ent):
                 return self.mention_from_span(ent.start, ent.end)
         # a name this role was given ("Defendant Claire Mottram", "X, 54, a nurse", "His coach, X")
         target = self._role_antecedent({head, lemma}, tok)
@@ -1021,6 +1049,7 @@ class Resolver:
 
 
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+_KIND_WORDS = frozenset().union(*cues.ORG_KIND_WORDS.values())
 _AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s+$")
 _OUTLETS: list = []
 
@@ -1091,8 +1120,16 @@ def _org_named_person(ent: Span) -> bool:
     Harbour Lights" (an organisation noun in or right before the name)."""
     if any(w.lower_ in cues.ORG_NOUNS for w in ent):
         return True
-    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in cues.ORG_NOUNS and \
-        ent.doc[ent.start - 1].dep_ == "compound"
+    return ent.start > 0 and _org_noun_before(ent) is not None
+
+
+def _org_noun_before(ent: Span) -> str | None:
+    """'union' in "the pilots' union Balpa", 'band' in "Indie band Harbour Lights"."""
+    prev = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if prev is not None and prev.pos_ == "NOUN" and (prev.is_lower or prev.i == prev.sent.start) and \
+            (prev.lower_ in cues.ORG_NOUNS or (prev.lower_.endswith("maker") and len(prev) > 5)):
+        return prev.lower_
+    return None
 
 
 def _suffix_of_name(tok: Token) -> bool:
