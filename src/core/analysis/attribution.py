@@ -8,10 +8,27 @@ A claim is a sentence part reported on someone's word:
 - hearsay adverbs ("X reportedly lectured ...") with no named source.
 
 Each claim has the sentence index, the content span (the reported clause, or the sentence minus
-the attribution), the source :class:`Mention` (pronouns and "the company"/"the official" resolved
-to an earlier named mention; canonical names from the entity clusters when
-``Doc._.nr_clusters`` is set) and the cue. A speech act already shown as an attributed direct
-quote (``Doc._.nr_quotes``) is not repeated as a claim.
+the attribution), the source :class:`Mention` and the cue. A speech act already shown as an
+attributed direct quote (``Doc._.nr_quotes``) is not repeated as a claim; a negated or refused
+speech verb ("have not said where", "declined to say") is not a claim, nor is a report inside
+another one's reported clause.
+
+Sources and speakers are resolved by :class:`Resolver`:
+
+- names: canonical names from the entity clusters when ``Doc._.nr_clusters`` is set, without
+  leading titles or role words ("Cllr Pryce" -> the cluster of "Cllr Janet Pryce", named
+  "Janet Pryce"); an entity at the end of a description it does not head ("Lawyers for two
+  users in Texas") does not name the source;
+- roles: "the defendant", "the nurse", "the 20-year-old" -> the person given that role or age
+  ("Defendant Claire Mottram", "X, 54, a nurse", "His coach, X", "X, 20,"); a lead's "A nurse
+  ... told a jury" -> the person the next paragraph names;
+- organisations: "the company/council/club/carrier/health board" -> the latest organisation of a
+  compatible kind (never a person, a place, a dateline credit such as "(Reuters)" or an outlet
+  spoken to); "One wrote:" -> the group just mentioned;
+- pronouns: he/she by recency and cheap gender cues (an unnamed source just introduced is never
+  skipped); they -> two people named together ("A and B"), else an organisation or group;
+- documents: "the statement said" -> whoever issued it ("X said in a statement", "a letter
+  organised by X"), else the organisation that spoke last.
 
 The helpers here (:class:`Resolver`) are also used by ``quotes.py`` to find quote speakers.
 """

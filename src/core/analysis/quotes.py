@@ -19,9 +19,13 @@ Movement”, “The Last Lambing”), and short verbless phrases with no speech 
 
 Speakers, in order of evidence: the cue right after the quote (“…,” X said / said X / she
 insisted / according to X), "according to X" in the quote's sentence, a colon introducing it
-(X said: “…”), a speech verb governing the quoted words (partial quotes inside reported speech:
-X told Y that he had “…”), the subject of the clause a partial quote is embedded in, and last
-the speaker of the previous quote when the quote opens its sentence (continuation).
+(X said: “…”; a document read out credits its author), a speech verb governing the quoted words
+(partial quotes inside reported speech: X told Y that he had “…”; the outermost reporting verb
+wins, so in "X said the city had asked the railroad “…”" the words are X's, and a passive
+subject never speaks), the subject of the clause a longer partial quote is embedded in, and
+last the speaker of the previous quote when the quote opens its sentence (continuation).
+Short spans nobody is said to have said (pictured “drowning his sorrows”) and short names
+after a naming verb (what fans called “the quiet years”) are not quotations.
 """
 from __future__ import annotations
 
