@@ -704,7 +704,8 @@ class Resolver:
                 if t.text in ("-", "‐") and j > 0:
                     j -= 1
                     continue
-                if not t.is_alpha or layout.ent(t) is not None or layout.tok_sent[j] != layout.tok_sent[ent.start]:
+                if not t.is_alpha or layout.ent(t) is not None or \
+                        layout.tok_sent[j] != layout.tok_sent[ent.start]:
                     break
                 if t.pos_ in ("NOUN", "PROPN"):
                     keys.update((t.lemma_.lower(), t.lower_))
@@ -741,7 +742,8 @@ class Resolver:
                     lem = t.lemma_.lower()
                     if t.pos_ in ("NOUN", "PROPN") and t.is_alpha and layout.ent(t) is None and \
                             any(c.dep_ in ("det", "poss") for c in t.children) and \
-                            lem not in cues.REPORT_NOUNS and (ent.label_ == "ORG" or lem not in cues.ORG_NOUNS):
+                            lem not in cues.REPORT_NOUNS and \
+                            (ent.label_ == "ORG" or lem not in cues.ORG_NOUNS):
                         keys.update((lem, t.lower_))
                         break
             m_age = _AGE_BEFORE.search(text[max(0, ent.start_char - 24):ent.start_char])
