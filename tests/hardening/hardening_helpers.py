@@ -19,8 +19,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from newsreader.core.models import Article, Sentence, Suggestion
 from newsreader.core.store import Store
 
@@ -157,3 +155,90 @@ def can_run_as(uid: int | None) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return out.returncode == 0
+
+
+# ---------------------------------------------------------------- analysis offsets
+
+def offset_problems(d: dict) -> list[str]:
+    """Every way an analysis (the ``analyze --json`` article shape) breaks its offsets.
+
+    Every sentence/entity/quote/claim/mention offset must point at exactly the
+    text it claims; sentences are ordered, non-overlapping, non-empty, never
+    cross a paragraph break, and carry their paragraph's number.
+    """
+    text = d["text"]
+    n = len(text)
+    out: list[str] = []
+
+    def span(what: str, start: int, end: int, claimed: str | None = None) -> bool:
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= n):
+            out.append(f"{what}: ({start}, {end}) outside 0..{n}")
+            return False
+        if claimed is not None and text[start:end] != claimed:
+            out.append(f"{what}: text[{start}:{end}] = {text[start:end]!r}, claims {claimed!r}")
+            return False
+        return True
+
+    def mention(what: str, m: dict | None) -> None:
+        if m is not None:
+            span(what, m["start"], m["end"], m["text"])
+
+    prev_end = 0
+    para, counted = 0, 0        # paragraph breaks before ``counted``, counted incrementally
+    sents = d["sentences"]
+    for i, s in enumerate(sents):
+        w = f"sentence {i}"
+        if s["index"] != i:
+            out.append(f"{w}: index {s['index']}")
+        if not span(w, s["start"], s["end"], s["text"]):
+            continue
+        if s["start"] >= s["end"]:
+            out.append(f"{w}: empty")
+        if s["start"] < prev_end:
+            out.append(f"{w}: starts at {s['start']}, before the previous end {prev_end}")
+        if "\n\n" in s["text"]:
+            out.append(f"{w}: crosses a paragraph break")
+        if s["start"] >= counted:
+            para += text.count("\n\n", counted, s["start"])
+            counted = s["start"]
+        if s["paragraph"] != para:
+            out.append(f"{w}: paragraph {s['paragraph']}, is in {para}")
+        prev_end = s["end"]
+    clusters = {c["id"] for c in d["clusters"]}
+    for j, e in enumerate(d["entities"]):
+        span(f"entity {j}", e["start"], e["end"], e["text"])
+        if e["cluster"] is not None and e["cluster"] not in clusters:
+            out.append(f"entity {j}: unknown cluster {e['cluster']}")
+    for c in d["clusters"]:
+        for a, b in c["mentions"]:
+            span(f"cluster {c['id']} mention", a, b)
+    for j, q in enumerate(d["quotes"]):
+        w = f"quote {j}"
+        span(w, q["start"], q["end"], q["text"])
+        for k in q["sentences"]:
+            if not 0 <= k < len(sents):
+                out.append(f"{w}: sentence {k} does not exist")
+            elif sents[k]["end"] <= q["start"] or sents[k]["start"] >= q["end"]:
+                out.append(f"{w}: does not overlap its sentence {k}")
+        mention(f"{w} speaker", q["speaker"])
+        if q["cue_span"]:
+            span(f"{w} cue", *q["cue_span"])
+    for j, c in enumerate(d["claims"]):
+        w = f"claim {j}"
+        span(w, c["start"], c["end"], c["content"])
+        if not 0 <= c["sentence"] < len(sents):
+            out.append(f"{w}: sentence {c['sentence']} does not exist")
+        mention(f"{w} source", c["source"])
+        if c["cue_span"]:
+            span(f"{w} cue", *c["cue_span"])
+    return out
+
+
+def analyze_json(paths: list[Path], data_dir: Path, *, env: dict[str, str] | None = None,
+                 timeout: float = 600) -> list[dict]:
+    res = run_nr(["analyze", "--json", *map(str, paths)], data_dir, env=env, timeout=timeout)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    import json
+
+    return json.loads(res.stdout)["articles"]

@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from hardening_helpers import assert_refused, can_run_as, nobody_uid, run_nr
