@@ -5,6 +5,13 @@ child process owning spaCy (analysis_host: spaCy in a thread would starve the
 UI of the GIL), so article text is on screen first and keys stay responsive.
 Results are cached on disk (AnalysisCache); a cached article is highlighted at
 first paint.
+
+Adding sources (the add key) runs in a thread worker that drives a child
+process (add_host), so fetching never blocks the UI and quitting never waits
+for the network; each result is a notification, new articles appear in the
+library and are analysed in the background. Stories (articles about the same
+event) are worked out in a thread worker from the cached analyses, at start
+and whenever an analysis arrives.
 """
 from __future__ import annotations
 
@@ -16,31 +23,63 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from newsreader.core.errors import ModelError, NewsreaderError
 from newsreader.core.models import Analysis, Article
 
+from .add_host import AddLine, AddOutcome, AddRun
 from .analysis_host import AnalysisCancelled, AnalysisHost
 from .keymap import APP_BINDINGS
+from .screens.add import AddScreen
 from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
 from .screens.reader import CompareScreen, DocumentScreen, ReaderScreen
 from .session import Session
+from .stories import StoryBook, StoryInfo
 
 # Articles larger than this read their cached analysis in the worker, not at first paint.
 SYNC_CACHE_CHARS = 400_000
+# One add (a feed) can give many results: this many are notified one by one, then a summary.
+ADD_NOTIFICATIONS = 10
+# While articles arrive, the library re-reads the store at most this often (seconds).
+LIBRARY_RELOAD_S = 0.5
 
 
 class AnalysisDone(Message):
     """An article's analysis, or why there is none (``model_failed``: for every article)."""
 
     def __init__(self, article_id: str, analysis: Analysis | None, error: str | None, *,
-                 model_failed: bool = False) -> None:
+                 model_failed: bool = False, article: Article | None = None) -> None:
         super().__init__()
         self.article_id = article_id
         self.analysis = analysis
         self.error = error
         self.model_failed = model_failed
+        self.article = article
+
+
+class SourceAdded(Message):
+    """One result of an add (the ``n``-th of its run)."""
+
+    def __init__(self, line: AddLine, n: int) -> None:
+        super().__init__()
+        self.line = line
+        self.n = n
+
+
+class AddFinished(Message):
+    def __init__(self, items: list[str], outcome: AddOutcome) -> None:
+        super().__init__()
+        self.items = items
+        self.outcome = outcome
+
+
+class StoriesReady(Message):
+    def __init__(self, stories: dict[str, StoryInfo] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.stories = stories
+        self.error = error
 
 
 class NewsreaderApp(App):
@@ -68,13 +107,25 @@ class NewsreaderApp(App):
         self._nlp_model_error: str | None = None
         cache = session.cache
         self.host = AnalysisHost(session.model, getattr(cache, "directory", None))
+        self.stories: dict[str, StoryInfo] | None = None     # None until worked out
+        self._story_book: StoryBook | None = None
+        self._stories_running = False
+        self._stories_again = False
+        self._add_runs: set[AddRun] = set()
+        self._library_timer = None
 
     # -- start / stop -------------------------------------------------------------
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
 
     def on_unmount(self) -> None:
+        self.close_children()
+
+    def close_children(self) -> None:
+        """Stop the analysis process and any add in progress (what was added stays)."""
         self.host.close()
+        for run in list(self._add_runs):
+            run.stop()
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -85,6 +136,7 @@ class NewsreaderApp(App):
             self.open_compare(self.open_ids[0], self.open_ids[1])
         elif self.open_ids:
             self.open_article(self.open_ids[0])
+        self.call_after_refresh(self.refresh_stories)   # after the first paint
 
     # -- navigation ---------------------------------------------------------------
     def _article(self, article_id: str) -> Article | None:
@@ -135,6 +187,25 @@ class NewsreaderApp(App):
 
         self.push_screen(LibraryScreen(pick_for=article_id), chosen)
 
+    def open_story(self, article_id: str, *, keep: bool = False) -> None:
+        """Compare two articles of ``article_id``'s story: its first two by date, or
+        (``keep``) this article and the earliest other one."""
+        if self.stories is None:
+            self.notify("Stories are still being worked out; try again in a moment.", timeout=5)
+            return
+        info = self.stories.get(article_id)
+        if info is None:
+            self.notify("This article is in no story. A story is two or more analysed articles "
+                        "that name the same people, organisations and places within a few days; "
+                        "articles are analysed when they are opened or added.",
+                        title="No story", timeout=10)
+            return
+        if keep:
+            other = next(a for a in info.article_ids if a != article_id)
+            self.open_compare(article_id, other)
+        else:
+            self.open_compare(info.article_ids[0], info.article_ids[1])
+
     def action_show_keys(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -178,6 +249,25 @@ class NewsreaderApp(App):
             self._analysis_worker()
         return None
 
+    def queue_analysis(self, articles: Iterable[Article]) -> None:
+        """Analyse articles in the background, after anything asked for by a screen."""
+        if self._nlp_model_error is not None:
+            return
+        with self._nlp_lock:
+            for article in articles:
+                aid = article.id
+                if aid in self.analyses or aid in self.errors or aid in self._nlp_queued:
+                    continue
+                if self.session.has_cached_analysis(aid):
+                    continue
+                self._nlp_queued.add(aid)
+                self._nlp_pending.append(article)
+            start = bool(self._nlp_pending) and not self._nlp_running
+            if start:
+                self._nlp_running = True
+        if start:
+            self._analysis_worker()
+
     def _accept(self, analysis: Analysis) -> None:
         """Use the analysis now; record it in the store before the next keystroke.
 
@@ -218,7 +308,7 @@ class NewsreaderApp(App):
                         analysis = self.session.cached_analysis(aid)
                     if analysis is None:
                         analysis = self.host.analyze(article)   # the host also caches it
-                    self.post_message(AnalysisDone(aid, analysis, None))
+                    self.post_message(AnalysisDone(aid, analysis, None, article=article))
                 except AnalysisCancelled:
                     return
                 except ModelError as exc:  # every article would fail the same way
@@ -255,6 +345,134 @@ class NewsreaderApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, DocumentScreen):
                 screen.analysis_ready(aid)
+            elif isinstance(screen, LibraryScreen) and message.analysis is not None:
+                screen.set_sentence_count(aid, len(message.analysis.sentences))
+        if message.analysis is not None and message.article is not None:
+            self._story_inputs().offer(message.article, message.analysis)
+            self.refresh_stories()
+
+    # -- stories --------------------------------------------------------------------------
+    def _story_inputs(self) -> StoryBook:
+        if self._story_book is None:
+            self._story_book = StoryBook(self.session.store, self.session.cache,
+                                         lambda: self.session.model_key)
+        return self._story_book
+
+    def refresh_stories(self) -> None:
+        """Work the stories out again (in a worker; one run at a time, the last request wins)."""
+        if self._stories_running:
+            self._stories_again = True
+            return
+        self._stories_running = True
+        self._stories_worker(self._story_inputs())
+
+    @work(thread=True, group="stories", exit_on_error=False)
+    def _stories_worker(self, book: StoryBook) -> None:
+        try:
+            stories = book.compute()
+        except NewsreaderError as exc:
+            self.post_message(StoriesReady(None, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            self.post_message(StoriesReady(None, f"stories could not be worked out ({reason})"))
+        else:
+            self.post_message(StoriesReady(stories))
+
+    def on_stories_ready(self, message: StoriesReady) -> None:
+        self._stories_running = False
+        if message.stories is not None:
+            self.stories = message.stories
+        else:
+            if self.stories is None:
+                self.stories = {}
+            self.notify(message.error or "stories could not be worked out", severity="warning",
+                        timeout=10)
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.stories_changed()
+        if self._stories_again:
+            self._stories_again = False
+            self.refresh_stories()
+
+    # -- adding sources ------------------------------------------------------------------
+    def action_add_source(self) -> None:
+        if isinstance(self.screen, AddScreen):
+            return
+        self.push_screen(AddScreen(), self.add_items)
+
+    def add_items(self, items: list[str] | None) -> None:
+        """Add URLs, feeds, files or folders to the library, in the background."""
+        if not items:
+            return
+        what = items[0] if len(items) == 1 else f"{len(items)} items"
+        self.notify(f"Adding {what}…", timeout=5)
+        self._add_worker(list(items))
+
+    @work(thread=True, group="add", exit_on_error=False)
+    def _add_worker(self, items: list[str]) -> None:
+        worker = get_current_worker()
+        log = self.session.paths.data_dir / "add.log"
+        run = AddRun(self.session.store.path, items, log=log)
+        self._add_runs.add(run)
+        count = 0
+
+        def result(line: AddLine) -> None:
+            nonlocal count
+            count += 1
+            self.post_message(SourceAdded(line, count))
+
+        try:
+            outcome = run.run(result, cancelled=lambda: worker.is_cancelled)
+        finally:
+            self._add_runs.discard(run)
+        if not worker.is_cancelled:
+            self.post_message(AddFinished(items, outcome))
+
+    def on_source_added(self, message: SourceAdded) -> None:
+        line = message.line
+        if message.n <= ADD_NOTIFICATIONS:
+            if line.status == "failed":
+                self.notify(line.reason or line.line, title="Not added", severity="error",
+                            timeout=15)
+            else:
+                self.notify(" ".join(line.line.split()),
+                            title="Added" if line.status == "added" else "Already in the library",
+                            timeout=8)
+        if line.status == "added":
+            self._schedule_library_reload()
+
+    def _schedule_library_reload(self) -> None:
+        if self._library_timer is None:
+            self._library_timer = self.set_timer(LIBRARY_RELOAD_S, self._reload_library)
+
+    def _reload_library(self, keep: str | None = None) -> None:
+        if self._library_timer is not None:
+            self._library_timer.stop()
+            self._library_timer = None
+        screen = self.screen
+        if isinstance(screen, LibraryScreen) and screen.is_mounted:
+            screen.reload(keep=keep)
+
+    def on_add_finished(self, message: AddFinished) -> None:
+        outcome = message.outcome
+        if outcome.error:
+            self.notify(outcome.error, title="Adding stopped", severity="error", timeout=15)
+        if len(outcome.results) > 1:
+            more = len(outcome.results) - ADD_NOTIFICATIONS
+            extra = f" ({more} more not shown one by one)" if more > 0 else ""
+            self.notify(outcome.summary() + extra, title="Adding done",
+                        severity="warning" if any(r.status == "failed" for r in outcome.results)
+                        else "information", timeout=12)
+        self._reload_library(keep=outcome.new_ids[0] if outcome.new_ids else None)
+        new: list[Article] = []
+        for aid in outcome.new_ids:
+            try:
+                article = self.session.get_article(aid)
+            except NewsreaderError:
+                article = None
+            if article is not None:
+                new.append(article)
+        self.queue_analysis(new)   # sentence counts and stories fill in as they finish
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:

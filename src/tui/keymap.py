@@ -63,6 +63,10 @@ READER_BINDINGS = [
     Binding("i", "toggle_insight", "Insight", id="insight", tooltip="Show or hide the insight panel"),
     Binding("l", "toggle_legend", "Legend", id="legend", tooltip="Show or hide the highlight legend"),
     Binding("e", "export", "Export", id="export", tooltip="Export your tags as CSV"),
+    Binding("s", "story", "Story", id="story",
+            tooltip="Compare side by side with the earliest other article of its story"),
+    Binding("a", "app.add_source", "Add", id="add",
+            tooltip="Add a web page, feed, file or folder to the library"),
 ]
 
 COMPARE_BINDINGS = [
@@ -71,12 +75,19 @@ COMPARE_BINDINGS = [
     Binding("i", "toggle_insight", "Insight", id="insight", tooltip="Show or hide the comparison panel"),
     Binding("l", "toggle_legend", "Legend", id="legend", tooltip="Show or hide the highlight legend"),
     Binding("e", "export", "Export", id="export", tooltip="Export your tags as CSV"),
+    Binding("a", "app.add_source", "Add", id="add",
+            tooltip="Add a web page, feed, file or folder to the library"),
 ]
 
 LIBRARY_BINDINGS = [
     # typing goes to the filter here, so help is on F1
     Binding("f1", "app.show_keys", "Keys", id="library_help", tooltip="Show every key and what it does"),
     Binding("enter", "open", "Open", id="open", tooltip="Open the highlighted article"),
+    # letters type into the filter here, so these two are control keys
+    Binding("ctrl+o", "app.add_source", "Add", id="library_add",
+            tooltip="Add a web page, feed, file or folder to the library"),
+    Binding("ctrl+s", "story", "Story", id="library_story",
+            tooltip="Compare the first two articles (by date) of the highlighted article's story"),
     Binding("down", "move(1)", "Down", id="library_down", show=False),
     Binding("up", "move(-1)", "Up", id="library_up", show=False),
     Binding("pagedown", "move(10)", "Page down", id="library_page_down", show=False),
@@ -94,6 +105,10 @@ HELP_BINDINGS = [
     Binding("escape,question_mark,q", "close", "Close", id="help_close"),
 ]
 
+ADD_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="add_cancel", tooltip="Close without adding"),
+]
+
 # (title, bindings) in the order docs/keys.md and the help screen list them
 SECTIONS = [
     ("Everywhere", APP_BINDINGS),
@@ -102,6 +117,7 @@ SECTIONS = [
     ("Compare screen", COMPARE_BINDINGS),
     ("Library", LIBRARY_BINDINGS),
     ("Insight panel", INSIGHT_BINDINGS),
+    ("Add to the library", ADD_BINDINGS),
     ("Help", HELP_BINDINGS),
 ]
 

@@ -1,8 +1,13 @@
-"""``newsreader [PATH...]``: load articles, add them to the store, run the app.
+"""``newsreader [PATH | URL ...]``: load articles, add them to the store, run the app.
 
-Everything that can fail on bad input (a missing file, a broken config, an
-unusable database) fails here, before the terminal is taken over, with the
-one-line message the CLI prints.
+Everything that can fail on bad input (a missing file, an unreachable URL, a
+broken config, an unusable database) fails here, before the terminal is taken
+over, with the one-line message the CLI prints.
+
+Files are read first, before the store is opened. Web pages are loaded with
+``library.load_source(url, store)``: a URL already in the library opens from
+the store without the network (so it works offline), a new one is fetched,
+extracted, added and its page kept.
 """
 from __future__ import annotations
 
@@ -23,12 +28,46 @@ def sample_paths() -> list[str]:
     return sorted(str(p) for p in root.iterdir() if p.name.endswith(".txt"))
 
 
-def load_articles(given: list[str]) -> list[Article]:
+def load_articles(given: list[str], store=None) -> list[Article]:
+    """One Article per argument, in order (the samples when there is none).
+
+    With ``store``, URLs are loaded through it (see the module docstring);
+    without one, only files and ``-`` can be given.
+    """
+    return load_urls(load_files(given), store)
+
+
+def load_files(given: list[str]) -> list[Article | str]:
+    """Read every file argument; URLs are left in place as strings for :func:`load_urls`."""
+    from newsreader.core.fetch import is_url
     from newsreader.core.ingest import load_path
 
     if given.count("-") > 1:
         raise InputError("-: standard input can be read only once")
-    return [load_path(p) for p in (given or sample_paths())]
+    return [p if is_url(p) else load_path(p) for p in (given or sample_paths())]
+
+
+def load_urls(items: list[Article | str], store) -> list[Article]:
+    from newsreader.core.library import load_source
+
+    out: list[Article] = []
+    for item in items:
+        if isinstance(item, Article):
+            out.append(item)
+            continue
+        if store is None:
+            raise InputError(f"{item}: web pages need the library (internal error: no store)")
+        note = sys.stderr is not None and sys.stderr.isatty()
+        if note:
+            sys.stderr.write(f"newsreader: loading {item} …\r")
+            sys.stderr.flush()
+        try:
+            out.append(load_source(item, store))
+        finally:
+            if note:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+    return out
 
 
 def _reattach_terminal() -> None:
@@ -57,11 +96,12 @@ def build_app(args, *, stdin_ok: bool = True):
     config = load_config(paths.config_file, binding_ids=binding_ids())
     annotator = paths_mod.resolve_annotator(getattr(args, "annotator", None) or _env_or(config.annotator))
     given = list(getattr(args, "paths", None) or [])
-    articles = load_articles(given)
+    loaded = load_files(given)
     if "-" in given and stdin_ok:
         _reattach_terminal()
     store = Store.open(paths.db)
     try:
+        articles = load_urls(loaded, store)
         for article in articles:
             store.add_article(article)
         cache = None
@@ -103,7 +143,7 @@ def run_app(args) -> int:
     try:
         app.run()
     finally:
-        app.host.close()
+        app.close_children()
         store.close()
     code = app.return_code
     return 0 if code is None else int(code)

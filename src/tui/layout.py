@@ -19,11 +19,14 @@ from rich.cells import cell_len
 
 from newsreader.core.models import Article, Sentence
 
+from .titles import article_title
+
 # Line kinds
 BODY = 0
 BLANK = 1
 TITLE = 2
 META = 3
+UNTITLED = 4   # the header line of an article without a title: its first words, dimmed
 
 _WORD = re.compile(r"\S+\s*|\s+")
 
@@ -119,7 +122,7 @@ class Layout:
     ends: list[int] = field(default_factory=list)
     sents: list[int] = field(default_factory=list)     # sentence position, -1 for none
     kinds: list[int] = field(default_factory=list)
-    header: dict[int, str] = field(default_factory=dict)  # line -> text for TITLE/META lines
+    header: dict[int, str] = field(default_factory=dict)  # line -> text for TITLE/UNTITLED/META
     first_line: list[int] = field(default_factory=list)   # sentence position -> first line
     last_line: list[int] = field(default_factory=list)    # sentence position -> last line
     body_start: int = 0
@@ -156,10 +159,11 @@ def build_layout(article: Article, sentences: Sequence[Sentence] | None, width: 
         sents.append(sent)
         kinds.append(kind)
 
-    title = display_text(article.title or _fallback_title(article))
+    heading = article_title(article)
+    title = display_text(heading.text)
     for s, e in wrap(title, 0, len(title), width):
         lay.header[len(kinds)] = title[s:e].rstrip()
-        add(0, 0, -1, TITLE)
+        add(0, 0, -1, TITLE if heading.real else UNTITLED)
     meta = " · ".join(display_text(x) for x in (article.source, article.date, article.author) if x)
     if meta:
         for s, e in wrap(meta, 0, len(meta), width):
@@ -233,11 +237,3 @@ def _gap(text: str, a: int, b: int, add, add_unit, *, first: bool, tail: bool = 
             lead = len(para) - len(para.lstrip())
             add_unit(pos + lead, pos + len(para.rstrip()), -1)
         pos += len(para) + 2
-
-
-def _fallback_title(article: Article) -> str:
-    if article.location:
-        name = article.location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-        if name:
-            return name
-    return "Untitled article"

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.core.errors import NewsreaderError, StoreError
 from newsreader.core.models import Analysis, Article, Sentence, Suggestion
 from newsreader.core.paths import Paths
 from newsreader.core.store import Change, Store
+
+from .titles import first_words
 
 
 def model_name(given: str | None) -> str | None:
@@ -38,6 +40,7 @@ class Session:
     annotator: str
     model: str | None = None          # as given (--model / config); resolved lazily
     cache: object | None = None       # newsreader.core.cache.AnalysisCache, when available
+    _untitled: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def model_key(self) -> str | None:
@@ -53,6 +56,15 @@ class Session:
             return self.cache.get(article_id, self.model_key)
         except Exception:  # a damaged cache is a miss, never an error
             return None
+
+    def has_cached_analysis(self, article_id: str) -> bool:
+        """Whether the cache holds the article's analysis (without reading it)."""
+        if self.cache is None or self.model_key is None:
+            return False
+        try:
+            return self.cache.path_for(article_id, self.model_key).exists()
+        except Exception:  # noqa: BLE001 - a damaged cache is a miss
+            return False
 
     def store_analysis(self, analysis: Analysis) -> bool:
         """Record the sentence count, and re-anchor labels if the segmentation moved.
@@ -97,6 +109,20 @@ class Session:
 
     def get_article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)
+
+    def untitled_title(self, article_id: str) -> str:
+        """The first words of an untitled article (see titles.py), read once per article:
+        an article's id is a hash of its text, so they never change."""
+        memo = self._untitled
+        words = memo.get(article_id)
+        if words is None:
+            try:
+                article = self.store.get_article(article_id)
+            except NewsreaderError:
+                article = None
+            words = (first_words(article.text) if article is not None else "") or "Untitled article"
+            memo[article_id] = words
+        return words
 
     # -- export ----------------------------------------------------------------
     def export_dir(self) -> Path:

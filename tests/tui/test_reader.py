@@ -47,7 +47,7 @@ async def test_no_path_opens_the_samples_with_the_cursor_on_the_first_sentence(
             sample_articles[0].text.split()[0] in text
         library = app.screen_stack[0]
         assert isinstance(library, LibraryScreen)
-        assert library.query_one(LibraryList).option_count == 2
+        assert library.query_one(LibraryList).article_count == 2
     with Store.open(db_path) as store:
         summaries = {s.id: s for s in store.list_articles()}
     assert set(summaries) == {a.id for a in sample_articles}
@@ -477,7 +477,7 @@ async def test_c_picks_a_second_article_and_tab_switches_panes(make_app, sample_
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen) and app.screen.pick_for
         # the picker offers only the other article
-        assert app.screen.query_one(LibraryList).option_count == 1
+        assert app.screen.query_one(LibraryList).article_count == 1
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
@@ -519,16 +519,16 @@ async def test_library_filters_as_you_type_and_enter_opens(make_app, sample_arti
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         lst = app.screen.query_one(LibraryList)
-        assert lst.option_count == 2
+        assert lst.article_count == 2
         await pilot.press(*"2025")         # only the second sample has a 2025 date
-        assert lst.option_count == 1
+        assert lst.article_count == 1
         await pilot.press(*"zzz")
-        assert lst.option_count == 0
+        assert lst.article_count == 0
         assert "No article matches" in screen_text(app)
         await pilot.press("escape")         # clears the filter
-        assert lst.option_count == 2
+        assert lst.article_count == 2
         await pilot.press(*"shaibani")
-        assert lst.option_count == 1
+        assert lst.article_count == 1
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)

@@ -1,5 +1,16 @@
-"""The library: every article in the store; typing filters, Enter opens."""
+"""The library: every article in the store; typing filters, Enter opens.
+
+Articles are grouped by source (the outlet; a web page without one by its
+host) with a header row per group, groups in alphabetical order, and sorted
+by date within a group, newest first. Each row shows the article's story
+("story 1 · 2 articles") once the app has grouped the analysed articles into
+stories (in a worker, see stories.py). The list is one OptionList whose rows
+are laid out at render time, so filtering stays a single pass over the rows.
+"""
 from __future__ import annotations
+
+import dataclasses
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -17,53 +28,103 @@ from newsreader.core.errors import NewsreaderError
 from newsreader.core.store import ArticleSummary
 
 from ..keymap import LIBRARY_BINDINGS
+from ..stories import StoryInfo
+from ..titles import clean
 from ..widgets.bars import StatusLine, TopBar, progress_bar
 
-SOURCE_W = 16
+STORY_W = 20      # "story 12 · 3 articles"
+STORY_SHORT_W = 12
 DATE_W = 10
 PROGRESS_W = 16   # "▰▰▰▰▱▱▱▱ 123/456"
+NO_SOURCE = "No source"
 
 
 def _fit(text: str, width: int) -> str:
     if width <= 0:
         return ""
     if cell_len(text) > width:
-        text = set_cell_size(text, max(0, width - 1)) + "…"
+        text = set_cell_size(text, max(0, width - 1)).rstrip() + "…"
     return set_cell_size(text, width)
 
 
 def columns(width: int) -> tuple[int, int, int, int]:
-    """(title, source, date, progress) widths for a row of ``width`` cells."""
-    source_w = SOURCE_W if width >= 70 else 0
+    """(title, story, date, progress) widths for a row of ``width`` cells.
+
+    The source is not a column: it heads each group of rows.
+    """
+    story_w = STORY_W if width >= 100 else STORY_SHORT_W if width >= 64 else 0
     date_w = DATE_W if width >= 56 else 0
-    gaps = sum(1 for w in (source_w, date_w) if w) + 1
-    title_w = max(10, width - source_w - date_w - PROGRESS_W - gaps)
-    return title_w, source_w, date_w, PROGRESS_W
+    gaps = sum(1 for w in (story_w, date_w) if w) + 1
+    title_w = max(10, width - story_w - date_w - PROGRESS_W - gaps)
+    return title_w, story_w, date_w, PROGRESS_W
+
+
+def source_name(summary: ArticleSummary) -> str:
+    """The group an article is listed under: its source, else a web page's host."""
+    source = clean(summary.source or "")
+    if source:
+        return source
+    location = summary.location or ""
+    if "://" in location:
+        host = urlsplit(location).netloc.rsplit("@", 1)[-1]
+        if host:
+            return host
+    return NO_SOURCE
+
+
+def _group_order(name: str) -> tuple[bool, str]:
+    return name == NO_SOURCE, name.casefold()
+
+
+def sort_summaries(summaries: list[ArticleSummary]) -> list[ArticleSummary]:
+    """By source (alphabetical, "No source" last), then newest first (undated last)."""
+    out = sorted(summaries, key=lambda s: s.added_at or "", reverse=True)
+    out.sort(key=lambda s: s.date or "", reverse=True)      # "" (undated) sorts last
+    names = {s.id: source_name(s) for s in out}
+    out.sort(key=lambda s: _group_order(names[s.id]))
+    return out
 
 
 class ArticleRow:
     """One library row; lays itself out to whatever width the list has."""
 
-    def __init__(self, summary: ArticleSummary):
+    def __init__(self, summary: ArticleSummary, title: str | None = None, *, real_title: bool = True,
+                 group: str = NO_SOURCE):
         self.summary = summary
         s = summary
-        self.title = " ".join((s.title or (s.location or "untitled").rsplit("/", 1)[-1]).split())
-        self.source = " ".join((s.source or "").split())
+        self.title = title if title is not None else clean(s.title or "") or "Untitled article"
+        self.real_title = real_title      # False: the article's first words, drawn dimmed
+        self.group = group
+        self.source = clean(s.source or "")
         self.date = s.date or ""
+        self.story: StoryInfo | None = None
         total = s.n_sentences
         bar = progress_bar(s.n_tagged, total)
         count = f"{s.n_tagged}/{total}" if total else f"{s.n_tagged}/?"
         self.progress = f"{bar} {count}"
-        self.search = f"{self.title} {self.source} {self.date} {s.location or ''}".lower()
+        self._search = f"{self.title} {self.source} {self.date} {s.location or ''}".lower()
+        self.search = self._search
+
+    def set_story(self, story: StoryInfo | None) -> bool:
+        """Returns True when the row changed."""
+        if story == self.story:
+            return False
+        self.story = story
+        self.search = self._search + (f" story {story.number}" if story else "")
+        return True
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        title_w, source_w, date_w, progress_w = columns(width)
+        title_w, story_w, date_w, progress_w = columns(width)
         t = Text(no_wrap=True, overflow="crop", end="")
-        t.append(_fit(self.title, title_w), style=Style(bold=True))
-        if source_w:
+        if self.real_title:
+            t.append(_fit(self.title, title_w), style=Style(bold=True))
+        else:
+            t.append(_fit(self.title, title_w), style=Style(italic=True, dim=True))
+        if story_w:
             t.append(" ")
-            t.append(_fit(self.source, source_w), style=Style(italic=True))
+            t.append(_fit(self.story.label(story_w) if self.story else "", story_w),
+                      style=Style(italic=True))
         if date_w:
             t.append(" ")
             t.append(_fit(self.date, date_w))
@@ -85,6 +146,28 @@ class RowOption(Option):
     __hash__ = object.__hash__
 
 
+class GroupHeader:
+    """The row above a source's articles: ``Source · 3 articles ────``."""
+
+    def __init__(self, name: str, count: int):
+        self.name = name
+        self.count = count
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        t = Text(no_wrap=True, overflow="crop", end="")
+        t.append(_fit(self.name, min(cell_len(self.name), max(1, width - 16))), style=Style(bold=True))
+        t.append(f" · {self.count} article{'s' if self.count != 1 else ''} ", style=Style(dim=True))
+        rest = width - t.cell_len
+        if rest > 0:
+            t.append("─" * rest, style=Style(dim=True))
+        t.truncate(width)
+        yield t
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
+
+
 class LibraryList(OptionList):
     """An OptionList whose rows are always one line tall.
 
@@ -96,6 +179,7 @@ class LibraryList(OptionList):
     LibraryList { height: 1fr; border: none; padding: 0; background: $surface; }
     LibraryList:focus { border: none; }
     LibraryList > .option-list--option { padding: 0 1; }
+    LibraryList > .option-list--option-disabled { color: $text-accent; }
     """
 
     def _update_lines(self) -> None:
@@ -117,12 +201,21 @@ class LibraryList(OptionList):
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.options)
 
-    def set_rows(self, ids: list[str], options: list[Option]) -> None:
+    @property
+    def article_count(self) -> int:
+        """Rows that are articles (``option_count`` counts the group headers too)."""
+        return len(self._id_to_option)
+
+    def set_rows(self, ids: list[str], rows: list[Option], options: list[Option]) -> None:
         """Replace every row at once (``set_options`` checks and indexes one option at a
-        time, which costs tens of milliseconds per keystroke with 10,000 articles)."""
+        time, which costs tens of milliseconds per keystroke with 10,000 articles).
+
+        ``rows`` are the articles' options (``ids`` theirs), ``options`` the same with
+        the group headers (disabled options) among them.
+        """
         self._options = options
         self._option_to_index = dict(zip(options, range(len(options))))
-        self._id_to_option = dict(zip(ids, options))
+        self._id_to_option = dict(zip(ids, rows))
         self._line_cache.clear()
         self._option_render_cache.clear()
         self.highlighted = None
@@ -148,13 +241,14 @@ class LibraryScreen(Screen):
         self.pick_for = pick_for          # article id we pick a partner for (compare)
         self._rows: dict[str, ArticleRow] = {}
         self._options: dict[str, Option] = {}
-        self._order: list[str] = []
+        self._order: list[str] = []       # grouped by source, newest first in a group
         self._last_filter: tuple[list[str], list[str] | None] = ([], None)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         with Vertical():
-            filter_input = Input(placeholder="type to filter by title, source, date or path…", id="filter")
+            filter_input = Input(placeholder="type to filter by title, source, date, story or path…",
+                                 id="filter")
             filter_input.cursor_blink = False
             yield filter_input
             yield Static(id="columns")
@@ -174,14 +268,19 @@ class LibraryScreen(Screen):
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_columns)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "story" and self.pick_for is not None:
+            return False
+        return True
+
     def _update_columns(self) -> None:
         lst = self.query_one(LibraryList)
         width = max(20, lst.scrollable_content_region.width - 2)
-        title_w, source_w, date_w, progress_w = columns(width)
+        title_w, story_w, date_w, progress_w = columns(width)
         t = Text(no_wrap=True, end="")
         t.append(_fit("Title", title_w))
-        if source_w:
-            t.append(" " + _fit("Source", source_w))
+        if story_w:
+            t.append(" " + _fit("Story", story_w))
         if date_w:
             t.append(" " + _fit("Date", date_w))
         t.append(" " + _fit("Tagged", progress_w))
@@ -195,10 +294,22 @@ class LibraryScreen(Screen):
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
             summaries = []
         highlighted = keep or self.highlighted_id()
-        self._rows = {s.id: ArticleRow(s) for s in summaries}
-        self._options = {aid: RowOption(row, id=aid) for aid, row in self._rows.items()}
+        summaries = sort_summaries(summaries)
+        rows: dict[str, ArticleRow] = {}
+        session = app.session
+        for s in summaries:
+            group = source_name(s)
+            title = clean(s.title or "")
+            if title:
+                rows[s.id] = ArticleRow(s, title, real_title=True, group=group)
+            else:
+                rows[s.id] = ArticleRow(s, session.untitled_title(s.id), real_title=False,
+                                        group=group)
+        self._rows = rows
+        self._options = {aid: RowOption(row, id=aid) for aid, row in rows.items()}
         self._order = [s.id for s in summaries]
         self._last_filter = ([], None)
+        self._apply_stories()
         top = self.query_one(TopBar)
         what = f"Library · {len(summaries)} article{'s' if len(summaries) != 1 else ''}"
         if self.pick_for:
@@ -207,6 +318,36 @@ class LibraryScreen(Screen):
         self.apply_filter(self.query_one("#filter", Input).value, keep=highlighted)
         self.call_after_refresh(self._update_columns)
 
+    # -- stories and counts (set by the app as they are worked out) -------------------
+    def _apply_stories(self) -> bool:
+        stories = self.app.stories or {}
+        changed = False
+        for aid, row in self._rows.items():
+            changed |= row.set_story(stories.get(aid))
+        return changed
+
+    def stories_changed(self) -> None:
+        """The app has new stories: show them (and filter by them) without re-reading."""
+        if not self.is_mounted or not self._apply_stories():
+            return
+        self._last_filter = ([], None)
+        self.apply_filter(self.query_one("#filter", Input).value, keep=self.highlighted_id())
+
+    def set_sentence_count(self, article_id: str, n: int) -> None:
+        """An article was analysed in the background: show its sentence count."""
+        row = self._rows.get(article_id)
+        if row is None or row.summary.n_sentences == n:
+            return
+        story = row.story
+        new = ArticleRow(dataclasses.replace(row.summary, n_sentences=n), row.title,
+                         real_title=row.real_title, group=row.group)
+        new.set_story(story)
+        self._rows[article_id] = new
+        self._options[article_id] = RowOption(new, id=article_id)
+        self._last_filter = ([], None)
+        self.apply_filter(self.query_one("#filter", Input).value, keep=self.highlighted_id())
+
+    # -- list -------------------------------------------------------------------------------
     def highlighted_id(self) -> str | None:
         lst = self.query_one(LibraryList)
         option = lst.highlighted_option
@@ -226,20 +367,54 @@ class LibraryScreen(Screen):
         self._last_filter = (words, ids)
         lst = self.query_one(LibraryList)
         options = self._options
-        lst.set_rows(ids, [options[aid] for aid in ids])
+        shown = [options[aid] for aid in ids]
+        # a header row above each source's articles (ids are grouped already)
+        with_headers: list[Option] = []
+        group = None
+        start = 0
+        for i, aid in enumerate(ids):
+            g = rows[aid].group
+            if g != group:
+                if group is not None:
+                    with_headers.append(RowOption(GroupHeader(group, i - start), disabled=True))
+                    with_headers.extend(shown[start:i])
+                group, start = g, i
+        if group is not None:
+            with_headers.append(RowOption(GroupHeader(group, len(ids) - start), disabled=True))
+            with_headers.extend(shown[start:])
+        lst.set_rows(ids, shown, with_headers)
         if ids:
-            index = ids.index(keep) if keep in ids else 0
-            lst.highlighted = index
+            chosen = options.get(keep) if keep else None
+            index = lst._option_to_index.get(chosen) if chosen is not None else None
+            lst.highlighted = index if index is not None else 1
+            if lst.highlighted == 1:
+                lst.scroll_y = 0     # the first group's header stays in view
         empty = self.query_one("#empty", Static)
         empty.display = not ids
         if not ids:
             if self._order:
                 empty.update(Content(f"No article matches {query!r}. Escape clears the filter."))
             else:
-                empty.update(Content("The library is empty. Open articles with: newsreader PATH…"))
+                empty.update(Content(f"The library is empty. Press {self._key('library_add')} to add "
+                                     "a web page, feed, file or folder, or start newsreader with "
+                                     "PATH or URL arguments."))
         total = len(self._order) - (1 if self.pick_for else 0)
         status = f"{len(ids)} of {total} shown" if words else f"{total} article{'s' if total != 1 else ''}"
+        groups = sum(1 for o in with_headers if o.disabled)
+        if groups:
+            status += f" · {groups} source{'s' if groups != 1 else ''}"
+        stories = {r.story.story_id for aid in ids if (r := rows[aid]).story is not None}
+        if stories:
+            status += f" · {len(stories)} stor{'ies' if len(stories) != 1 else 'y'}"
         self.query_one(StatusLine).say(status + " · Enter opens · ctrl+q quits")
+
+    def _key(self, binding_id: str) -> str:
+        from .help import key_text
+
+        for b in LIBRARY_BINDINGS:
+            if b.id == binding_id:
+                return key_text(self.app, b)
+        return binding_id
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)
@@ -255,15 +430,34 @@ class LibraryScreen(Screen):
 
     def action_move(self, step: int) -> None:
         lst = self.query_one(LibraryList)
-        if not lst.option_count:
+        n = lst.option_count
+        if not n:
             return
+        options = lst.options
         current = lst.highlighted if lst.highlighted is not None else 0
-        lst.highlighted = max(0, min(lst.option_count - 1, current + step))
+        target = max(0, min(n - 1, current + step))
+        direction = 1 if step > 0 else -1
+        while 0 <= target < n and options[target].disabled:   # step over group headers
+            target += direction
+        if not 0 <= target < n or options[target].disabled:
+            target = current
+            while 0 <= target < n and options[target].disabled:
+                target -= direction
+            if not 0 <= target < n:
+                return
+        lst.highlighted = target
+        if target > 0 and options[target - 1].disabled and lst.scroll_y > target - 1:
+            lst.scroll_to(y=target - 1, animate=False, immediate=True)   # show its header
 
     def action_open(self) -> None:
         aid = self.highlighted_id()
         if aid:
             self._open(aid)
+
+    def action_story(self) -> None:
+        aid = self.highlighted_id()
+        if aid:
+            self.app.open_story(aid)
 
     def _open(self, aid: str) -> None:
         if self.pick_for is not None:

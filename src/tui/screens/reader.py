@@ -11,6 +11,7 @@ from newsreader.core.errors import NewsreaderError
 from newsreader.core.models import Article
 
 from ..compare import compare
+from ..titles import article_title
 from ..keymap import COMPARE_BINDINGS, READER_BINDINGS
 from ..widgets.bars import Bar, Legend, StatusLine, TopBar, progress_bar
 from ..widgets.document import DocumentView
@@ -20,12 +21,16 @@ INSIGHT_MIN_WIDTH = 100      # reader: the insight panel shows from this width
 COMPARE_PANEL_MIN_WIDTH = 150
 
 
-def _title(article: Article) -> str:
-    if article.title:
-        return " ".join(article.title.split())
-    if article.location:
-        return article.location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    return "Untitled article"
+#: how a title made of the article's first words is drawn (never as a headline)
+UNTITLED_STYLE = "italic $text-muted"
+
+
+def _title(article: Article) -> Content:
+    """The article's title, or its first words dimmed (see titles.py); never markup."""
+    title = article_title(article)
+    if title.real:
+        return Content(title.text)
+    return Content.styled(title.text, UNTITLED_STYLE)
 
 
 class DocumentScreen(Screen):
@@ -266,6 +271,9 @@ class ReaderScreen(DocumentScreen):
 
     def action_compare(self) -> None:
         self.app.pick_compare(self.article.id)
+
+    def action_story(self) -> None:
+        self.app.open_story(self.article.id, keep=True)
 
 
 class PaneTitle(Bar):

@@ -52,7 +52,7 @@ class TopBar(Bar):
     }
     """
 
-    def set_parts(self, left: str, right: str = "", annotator: str = "") -> None:
+    def set_parts(self, left: str | Content, right: str = "", annotator: str = "") -> None:
         width = max(10, self.size.width - 2) if self.size.width else 78
         right_parts = []
         if right:
@@ -65,10 +65,10 @@ class TopBar(Bar):
         right_len = sum(cell_len(t) for t, _ in right_parts)
         head = "newsreader"
         room = width - right_len - len(head) - 5
-        middle = left
-        if cell_len(middle) > room:
-            middle = Content(left).truncate(max(0, room - 1)).plain + "…" if room > 1 else ""
-        pad = max(1, width - len(head) - 3 - cell_len(middle) - right_len)
+        middle = left if isinstance(left, Content) else Content(left)
+        if middle.cell_length > room:
+            middle = middle.truncate(room, ellipsis=True) if room > 1 else Content("")
+        pad = max(1, width - len(head) - 3 - middle.cell_length - right_len)
         self.set_content(Content.assemble((head, "bold $text-accent"), (" · " if middle else "", "$text-muted"),
                                      middle, " " * pad, *right_parts))
         self._parts = (left, right, annotator)

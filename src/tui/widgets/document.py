@@ -26,7 +26,8 @@ from newsreader.core.models import LABELS, Analysis, Article, Entity, Sentence
 
 from ..highlights import FAMILIES, FAMILY_NAMES, LAYER_OF, Highlights
 from ..keymap import DOCUMENT_BINDINGS
-from ..layout import BLANK, BODY, META, TITLE, Layout, build_layout, char_at_cell, display_text
+from ..layout import (BLANK, BODY, META, TITLE, UNTITLED, Layout, build_layout, char_at_cell,
+                      display_text)
 
 GUTTER = 6          # [cursor][label][suggestion][quote mark][claim mark][space]
 LETTER = {"fact": "F", "quote": "Q", "opinion": "O"}
@@ -49,7 +50,7 @@ toggle entity, quotation and claim highlights.
 """
 
     COMPONENT_CLASSES = {
-        "doc--title", "doc--meta", "doc--cursor", "doc--cursor-bar", "doc--cursor-blur",
+        "doc--title", "doc--untitled", "doc--meta", "doc--cursor", "doc--cursor-bar", "doc--cursor-blur",
         "doc--gutter", "doc--suggestion", "doc--fact", "doc--quote-label", "doc--opinion",
         "doc--person", "doc--org", "doc--place", "doc--group", "doc--thing", "doc--selected",
         "doc--quote", "doc--speaker", "doc--qcue", "doc--claim", "doc--source", "doc--ccue",
@@ -64,6 +65,7 @@ toggle entity, quotation and claim highlights.
         background: $surface;
         color: $foreground;
         & > .doc--title { text-style: bold; color: $text-primary; }
+        & > .doc--untitled { text-style: italic; color: $text-muted; }
         & > .doc--meta { color: $text-muted; text-style: italic; }
         & > .doc--cursor { background: $primary-muted; }
         & > .doc--cursor-blur { background: $panel; }
@@ -282,8 +284,8 @@ toggle entity, quotation and claim highlights.
         kind = lay.kinds[index]
         if kind == BLANK:
             return Strip.blank(width, base)
-        if kind in (TITLE, META):
-            style = base + self._style("title" if kind == TITLE else "meta")
+        if kind in (TITLE, UNTITLED, META):
+            style = base + self._style({TITLE: "title", UNTITLED: "untitled", META: "meta"}[kind])
             segs = [Segment(" " * GUTTER, base), Segment(lay.header[index], style)]
             return Strip(segs).adjust_cell_length(width, base)
 

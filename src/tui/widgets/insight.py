@@ -26,6 +26,12 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def _clip_title(title: str | Content, n: int) -> str | Content:
+    if isinstance(title, Content):
+        return title.truncate(n, ellipsis=True) if title.cell_length > n else title
+    return _clip(title, n)
+
+
 class InsightPanel(OptionList):
     """Entity clusters with counts, quotations with speakers, claims with sources.
 
@@ -138,14 +144,14 @@ class ComparePanel(VerticalScroll, can_focus=False):
     def compose(self):
         yield Static(id="compare-summary")
 
-    def show(self, comparison: Comparison | None, title_a: str, title_b: str,
+    def show(self, comparison: Comparison | None, title_a: str | Content, title_b: str | Content,
              pending: str | None = None) -> None:
         static = self.query_one("#compare-summary", Static)
         if comparison is None:
             static.update(Content.assemble(("Comparison", "bold"), "\n\n", pending or "analysing…"))
             return
-        parts: list = [("A ", "bold $text-accent"), _clip(title_a, 36), "\n",
-                       ("B ", "bold $text-primary"), _clip(title_b, 36), "\n"]
+        parts: list = [("A ", "bold $text-accent"), _clip_title(title_a, 36), "\n",
+                       ("B ", "bold $text-primary"), _clip_title(title_b, 36), "\n"]
         if pending:
             parts += ["\n", (pending, "italic $text-muted"), "\n"]
 
