@@ -37,6 +37,10 @@ HONORIFICS = frozenset({
     "princess", "pope", "chancellor", "judge", "justice", "mayor", "secretary", "ambassador",
     "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "ceo", "coach",
     "st", "saint", "emir", "crown", "former", "late", "foreign", "defense", "defence",
+    # British police, council and court titles, and role words that precede names in news copy
+    "cllr", "councillor", "councilor", "insp", "inspector", "supt", "superintendent", "det",
+    "detective", "ch", "chief", "pc", "dc", "ds", "constable", "sergeant", "nurse", "pupil",
+    "tenant", "defendant", "officer", "deputy", "mp", "mep", "cmdr", "commander", "adm", "admiral",
 })
 _POSSESSIVE = re.compile(r"(?<=\w)['’](s|S)?$")
 _VOWELS = re.compile(r"[aeiouy]")
