@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     except NewsreaderError as exc:
         from .text import printable  # file names and values in messages stay one inert line
 
-        print(f"newsreader: {printable(str(exc))}", file=sys.stderr)
+        hint = getattr(exc, "hint", None)  # what else can be done, on the same line
+        print(f"newsreader: {printable(str(exc))}" + (f"; {printable(hint)}" if hint else ""),
+              file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)

@@ -23,6 +23,7 @@ from typing import IO, Any, Callable, Iterable
 
 from .models import LABELS
 from .store import ExportRow
+from .text import json_safe
 
 CSV_COLUMNS = (
     "article_id", "article_title", "article_date", "source", "url", "location", "author",
@@ -71,9 +72,6 @@ def write_csv(rows: Iterable[ExportRow], out: IO[str]) -> int:
     return n
 
 
-# characters a JSON encoder may leave raw but that some line splitters treat as newlines
-_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
-
 
 def jsonl_record(r: ExportRow) -> dict[str, Any]:
     return {
@@ -103,10 +101,8 @@ def jsonl_record(r: ExportRow) -> dict[str, Any]:
 
 def jsonl_line(r: ExportRow) -> str:
     line = json.dumps(jsonl_record(r), ensure_ascii=False, separators=(", ", ": "))
-    for ch, esc in _LINE_BREAKS.items():
-        if ch in line:
-            line = line.replace(ch, esc)
-    return line + "\n"
+    # line breaks, DEL and C1 controls escaped too: a JSONL export never holds a raw control
+    return json_safe(line) + "\n"
 
 
 def write_jsonl(rows: Iterable[ExportRow], out: IO[str]) -> int:

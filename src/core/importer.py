@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -67,23 +66,6 @@ def _bool(value: Any, path: Path, line: int, name: str) -> bool | None:
     raise InputError(f"{path}:{line}: {name} must be true or false, not {value!r}")
 
 
-# terminal controls and bidi overrides: an export never holds them (article text is
-# cleaned at ingest), and the reader, stats and later exports would show them
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _check_safe(row: ExportRow, path: Path, line: int) -> ExportRow:
-    for name in ("article_id", "article_title", "article_date", "source", "url", "location",
-                 "author", "sentence", "annotator", "created_at", "updated_at"):
-        value = getattr(row, name)
-        m = _UNSAFE.search(value) if value else None
-        if m:
-            raise InputError(f"{path}:{line}: {name} contains control characters "
-                             f"({m.group()!r}), which no newsreader export has; remove them "
-                             "and import again")
-    return row
-
-
 def _row(d: dict[str, Any], path: Path, line: int) -> ExportRow:
     for name in REQUIRED:
         if d.get(name) in (None, "") and name != "sentence":
@@ -106,7 +88,7 @@ def _row(d: dict[str, Any], path: Path, line: int) -> ExportRow:
     sentence = d.get("sentence")
     if not isinstance(sentence, str):
         raise InputError(f"{path}:{line}: sentence must be text")
-    return _check_safe(ExportRow(
+    return ExportRow(
         article_id=str(d["article_id"]), article_title=text["article_title"],
         article_date=text["article_date"], source=text["source"], url=text["url"],
         location=text["location"], author=text["author"],
@@ -117,7 +99,7 @@ def _row(d: dict[str, Any], path: Path, line: int) -> ExportRow:
         suggestion_accepted=_bool(d.get("suggestion_accepted"), path, line,
                                   "suggestion_accepted"),
         orphaned=bool(_bool(d.get("orphaned"), path, line, "orphaned")),
-    ), path, line)
+    )
 
 
 def read_csv(path: Path) -> Iterator[ExportRow]:

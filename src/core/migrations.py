@@ -117,12 +117,18 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """SQLite in WAL mode, ``synchronous=FULL``, one write transaction per call."""
+    """SQLite in WAL mode, ``synchronous=FULL``, one write transaction per call.
 
-    def __init__(self, path: Path):
+    ``readonly=True`` opens the file without writing anything to it (no
+    migration, no journal switch): for reading a store on a read-only file,
+    directory or file system.
+    """
+
+    def __init__(self, path: Path, *, readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
         self._lock = threading.RLock()
-        self._conn = _connect(self.path)
+        self._conn = _connect_readonly(self.path) if readonly else _connect(self.path)
 
     # -- errors -----------------------------------------------------------
     def _error(self, exc: BaseException) -> StoreError:
@@ -160,6 +166,8 @@ class SQLiteBackend(Backend):
         return cur.lastrowid
 
     def write(self, fn: Callable[[Backend], Any]) -> Any:
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only; nothing can be saved to it")
         with self._lock:
             conn = self._conn
             try:
@@ -199,7 +207,8 @@ def _translate(path: Path, exc: BaseException) -> StoreError:
     if "readonly" in low or "read-only" in low or "permission" in low:
         return StoreError(f"{path} is read-only ({msg}); make it writable or pass --data-dir DIR")
     if "not a database" in low or "malformed" in low or "corrupt" in low:
-        return StoreError(f"{path} is not a readable newsreader database ({msg}); {_HELP}")
+        return _damaged(StoreError(f"{path} is not a readable newsreader database ({msg}); "
+                                   f"{_HELP}"))
     if "unable to open" in low:
         return StoreError(f"cannot open {path} ({msg}); check that it is a writable file, "
                           "or pass --data-dir DIR")
@@ -234,7 +243,12 @@ def _check_path(path: Path) -> None:
             raise StoreError(f"cannot read {path}: permission denied; fix its permissions "
                              "or pass --data-dir DIR")
         if not os.access(path, os.W_OK):
-            raise StoreError(f"{path} is read-only; make it writable or pass --data-dir DIR")
+            raise _read_only(StoreError(f"{path} is read-only; make it writable or pass "
+                                        "--data-dir DIR"))
+        if not os.access(parent, os.W_OK):
+            # WAL needs newsreader.db-wal and -shm beside the file
+            raise _read_only(StoreError(f"cannot write {path}: its directory {parent} is not "
+                                        "writable; make it writable or pass --data-dir DIR"))
         _check_header(path)
     elif not os.access(parent, os.W_OK):
         raise StoreError(f"cannot create {path}: the directory is not writable; "
@@ -242,6 +256,21 @@ def _check_path(path: Path) -> None:
 
 
 _MAGIC = b"SQLite format 3\x00"
+
+#: printed after a store error's message by the CLI (``str(exc)`` stays the message)
+READ_ONLY_HINT = "`newsreader export` and `newsreader list` can still read it"
+SALVAGE_HINT = ("`newsreader export --salvage -o labels.csv` writes every label that can still "
+                "be read, for `newsreader import` into a new store")
+
+
+def _read_only(exc: StoreError) -> StoreError:
+    exc.hint = READ_ONLY_HINT
+    return exc
+
+
+def _damaged(exc: StoreError) -> StoreError:
+    exc.hint = SALVAGE_HINT
+    return exc
 
 
 def _check_header(path: Path) -> None:
@@ -321,8 +350,8 @@ def _setup(conn: sqlite3.Connection, path: Path) -> None:
         except sqlite3.DatabaseError as exc:
             problems = (str(exc),)
         if problems and problems[0] != "ok":
-            raise StoreError(f"{path} is damaged (database disk image is malformed: "
-                             f"{problems[0]}); {_HELP}")
+            raise _damaged(StoreError(f"{path} is damaged (database disk image is malformed: "
+                                      f"{problems[0]}); {_HELP}"))
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode}); "
@@ -330,6 +359,153 @@ def _setup(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn, path)
+
+
+def _uri(path: Path, **params: str) -> str:
+    from urllib.parse import quote, urlencode
+
+    return f"file:{quote(str(path.resolve()))}?{urlencode(params)}"
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open an existing store without writing to it (or beside it)."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file; {_HELP}")
+    if not path.is_file():
+        raise StoreError(f"{path} does not exist; there is nothing to read")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"cannot read {path}: permission denied; fix its permissions")
+    _check_header(path)
+    wal = Path(f"{path}-wal")
+    # a read-only WAL database needs its -shm file; when it cannot be created and no
+    # -wal holds unmerged commits, the file alone is the whole database
+    attempts = [_uri(path, mode="ro")]
+    if not (wal.exists() and wal.stat().st_size > 0):
+        attempts.append(_uri(path, mode="ro", immutable="1"))
+    error: BaseException | None = None
+    for uri in attempts:
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            error = exc
+            continue
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if _header_claims_more_than_file(path):
+                problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+                if problems and problems[0] != "ok":
+                    raise _damaged(StoreError(f"{path} is damaged (database disk image is "
+                                              f"malformed: {problems[0]}); {_HELP}"))
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            error = exc
+            continue
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
+                             f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
+        if version < SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(f"{path} has an older layout (schema v{version}) that newsreader "
+                             "upgrades when it opens the file for writing; make it writable once")
+        return conn
+    raise _translate(path, error) from None
+
+
+# --------------------------------------------------------------- salvage
+
+SALVAGE_TABLES = ("articles", "annotations", "events")
+
+
+def read_damaged(path: Path, workdir: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the store's tables that can still be read, by table.
+
+    ``path`` (and its -wal) is never written: a copy in ``workdir`` is opened,
+    after making its header agree with the file's real length (a truncated
+    file otherwise fails every query). Tables are read in rowid order; where a
+    damaged page stops the scan, rows are looked up one by one, and the scan
+    also runs backwards from the end, so rows after the damage are found too.
+    """
+    import shutil
+
+    _check_header(path)
+    copy = Path(workdir) / "salvage.db"
+    shutil.copyfile(path, copy)
+    wal = Path(f"{path}-wal")
+    if wal.is_file():
+        shutil.copyfile(wal, Path(f"{copy}-wal"))
+    with open(copy, "r+b") as fh:
+        head = bytearray(fh.read(100))
+        if len(head) < 100:
+            raise StoreError(f"{path} is too short to hold any data (it was cut off in its header)")
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        size = os.fstat(fh.fileno()).st_size
+        if page_size < 512 or page_size & (page_size - 1):
+            raise StoreError(f"{path}: the header is damaged (page size {page_size}); "
+                             "nothing can be read")
+        if size % page_size:  # a partial last page: pad it
+            fh.seek(size)
+            fh.write(b"\0" * (page_size - size % page_size))
+            size += page_size - size % page_size
+        head[28:32] = (size // page_size).to_bytes(4, "big")
+        fh.seek(0)
+        fh.write(head)
+    conn = sqlite3.connect(str(copy), isolation_level=None)
+    try:
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: the table list is damaged ({exc}); nothing can be "
+                             "read") from None
+        out: dict[str, list[dict[str, Any]]] = {}
+        for table in SALVAGE_TABLES:
+            if table not in names:
+                out[table] = []
+                continue
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            out[table] = [dict(zip(cols, row)) for row in _salvage_rows(conn, table, cols)]
+        return out
+    finally:
+        conn.close()
+
+
+def _salvage_rows(conn: sqlite3.Connection, table: str, cols: list[str]) -> list[tuple]:
+    select = f"SELECT rowid, {', '.join(cols)} FROM {table}"
+    got: dict[int, tuple] = {}
+    for order in ("ASC", "DESC"):
+        try:
+            for row in conn.execute(f"{select} ORDER BY rowid {order}"):
+                got[row[0]] = row[1:]
+            if order == "ASC":
+                return [got[k] for k in sorted(got)]   # the whole table was readable
+        except sqlite3.DatabaseError:
+            continue
+    # between the two scans: look rows up one by one past the damage
+    top = max(got, default=0)
+    budget = max(5000, 2 * len(got))
+    rowid, misses = 0, 0
+    while rowid < top or misses < budget:
+        rowid += 1
+        if rowid in got:
+            misses = 0
+            continue
+        try:
+            row = conn.execute(f"{select} WHERE rowid = ?", (rowid,)).fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if row is None:
+            misses += 1
+        else:
+            got[row[0]] = row[1:]
+            misses = 0
+    return [got[k] for k in sorted(got)]
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> int:

@@ -23,6 +23,7 @@ sentence, changes nothing and logs nothing.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from .migrations import SCHEMA_VERSION, Backend, SQLiteBackend
 from .models import LABELS, Article, Sentence, Suggestion
 
 __all__ = ["Store", "ArticleSummary", "Annotation", "Change", "ReanchorReport", "ExportRow",
-           "SCHEMA_VERSION", "now"]
+           "SalvageReport", "SCHEMA_VERSION", "now"]
 
 
 def now() -> str:
@@ -85,6 +86,17 @@ class ReanchorReport:
     @property
     def n_orphaned(self) -> int:
         return len(self.orphaned)
+
+
+@dataclass(frozen=True)
+class SalvageReport:
+    """What ``Store.salvage`` got out of a damaged file; ``store`` is the new store (open)."""
+    store: "Store"
+    articles: int       # article rows read
+    labels: int         # labelled annotation rows read
+    rows: int           # annotation rows copied (cleared rows included)
+    events: int         # event-log rows read
+    placeholders: int   # articles whose row was lost, recreated from their labels
 
 
 @dataclass(frozen=True)
@@ -151,8 +163,99 @@ class Store:
 
     # -- lifecycle --------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
-        return cls(SQLiteBackend(Path(path)))
+    def open(cls, path: Path | str, *, readonly: bool = False) -> "Store":
+        return cls(SQLiteBackend(Path(path), readonly=readonly))
+
+    @classmethod
+    def open_for_reading(cls, path: Path | str) -> "Store":
+        """For commands that only read (export, list, stats): a store that cannot be
+        written (read-only file, directory or file system) is opened read-only
+        instead of refused, so its labels can always be got out."""
+        path = Path(path)
+        try:
+            return cls.open(path)
+        except StoreError:
+            if not (path.is_file() and os.access(path, os.R_OK)) or (
+                    os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+                raise
+        return cls.open(path, readonly=True)
+
+    @classmethod
+    def salvage(cls, damaged: Path | str, dest: Path | str) -> "SalvageReport":
+        """Copy every label, article and event still readable in a damaged store
+        into a new store at ``dest``; ``damaged`` is only read.
+
+        A label whose article row is lost gets a placeholder article that keeps
+        the sentence at its offsets (as ``import`` does), so nothing readable is
+        dropped; the real text replaces it when the article is added again.
+        """
+        import tempfile
+
+        from .migrations import read_damaged
+
+        with tempfile.TemporaryDirectory(prefix="newsreader-salvage-") as work:
+            tables = read_damaged(Path(damaged), Path(work))
+        store = cls.open(dest)
+        try:
+            placeholders = 0
+
+            def fn(db: Backend) -> int:
+                nonlocal placeholders
+                have = set()
+                for r in tables["articles"]:
+                    if r.get("id") is None or r.get("text") is None:
+                        continue
+                    have.add(r["id"])
+                    db.execute("INSERT OR IGNORE INTO articles (id, title, date, source, url, "
+                               "location, author, text, added_at, n_sentences) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (r["id"], r.get("title"), r.get("date"), r.get("source"),
+                                r.get("url"), r.get("location"), r.get("author"), r["text"],
+                                r.get("added_at") or now(), r.get("n_sentences")))
+                n = 0
+                for r in tables["annotations"]:
+                    aid = r.get("article_id")
+                    if aid is None or r.get("sentence") is None or r.get("char_start") is None:
+                        continue
+                    if aid not in have:
+                        have.add(aid)
+                        placeholders += 1
+                        db.execute("INSERT OR IGNORE INTO articles (id, text, added_at) "
+                                   "VALUES (?, ?, ?)",
+                                   (aid, "", now()))
+                    row = db.query_one("SELECT text FROM articles WHERE id = ?", (aid,))
+                    if row is None or not isinstance(r["char_start"], int):
+                        continue
+                    have_text = row[0][r["char_start"]:r["char_start"] + len(r["sentence"])]
+                    if have_text != r["sentence"] and not have_text.strip():
+                        db.execute("UPDATE articles SET text = ? WHERE id = ?",
+                                   (_place(row[0], r["char_start"], r["sentence"]), aid))
+                    if r.get("label") not in (None, *LABELS) or not all(
+                            isinstance(r.get(k), int) for k in ("sentence_index", "char_end")):
+                        continue  # a row from a damaged page
+                    db.execute(f"INSERT OR IGNORE INTO annotations ({_ANN_COLS}) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (aid, r["sentence_index"], r["char_start"], r["char_end"],
+                                r["sentence"], r["label"], r["annotator"], r["created_at"],
+                                r["updated_at"], r.get("suggested_label"),
+                                r.get("suggestion_accepted"), r.get("orphaned") or 0))
+                    n += 1
+                for r in tables["events"]:
+                    db.execute("INSERT OR IGNORE INTO events (id, time, annotator, article_id, "
+                               "sentence_index, kind, label, previous_label, target) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (r["id"], r["time"], r["annotator"], r["article_id"],
+                                r["sentence_index"], r["kind"], r["label"],
+                                r["previous_label"], r["target"]))
+                return n
+            labels = store._db.write(fn)
+        except BaseException:
+            store.close()
+            raise
+        n_labels = sum(1 for r in tables["annotations"] if r.get("label") is not None)
+        return SalvageReport(store, articles=len(tables["articles"]), labels=n_labels,
+                             rows=labels, events=len(tables["events"]),
+                             placeholders=placeholders)
 
     @property
     def path(self) -> Path:

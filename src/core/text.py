@@ -52,6 +52,15 @@ def printable(value: str) -> str:
     return _UNPRINTABLE.sub("\ufffd", value)
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_safe(encoded: str) -> str:
+    """Escape what ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal or a
+    line splitter may act on (DEL, C1 controls, U+2028/U+2029) as ``\\uXXXX``."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
     text = _ESCAPES.sub("", text)

@@ -16,8 +16,7 @@ import select
 import subprocess
 
 import pytest
-from hardening_helpers import (ANNOTATOR, NEWSREADER, assert_refused, base_env, offset_problems,
-                               run_nr)
+from hardening_helpers import (ANNOTATOR, NEWSREADER, base_env, offset_problems, run_nr)
 
 from newsreader.core.models import Sentence, Suggestion
 from newsreader.core.store import Store
@@ -202,15 +201,18 @@ IMPORT_CASES = {
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 @pytest.mark.parametrize("case", list(IMPORT_CASES), ids=str)
-def test_import_refuses_control_characters(case, fmt, stored, tmp_path):
-    """A label file is someone else's text: refused whole, naming the line; nothing written."""
+def test_imported_control_characters_are_shown_inert(case, fmt, data_dir, tmp_path):
+    """A label file is someone else's text. Import keeps it exactly (export -> import ->
+    export is byte-identical for any text: tests/unit/test_export.py::test_round_trip_any_text),
+    and everything that shows it on a terminal shows it inert."""
     row = {"article_id": "f" * 16, "article_title": "T", "article_date": "", "source": "",
            "url": "", "location": "", "author": "", "sentence_index": "0", "char_start": "0",
            "char_end": "26", "sentence": "Officials denied it today.", "label": "fact",
            "annotator": "eve", "created_at": "2025-01-01T00:00:00.000000Z",
            "updated_at": "2025-01-01T00:00:00.000000Z", "suggested_label": "",
            "suggestion_accepted": "", "orphaned": "false"}
-    bad = dict(row, **IMPORT_CASES[case], sentence_index="1")
+    bad = dict(row, **IMPORT_CASES[case], sentence_index="1", char_start="27")
+    bad["char_end"] = str(27 + len(bad["sentence"]))
     path = tmp_path / f"labels.{fmt}"
     if fmt == "csv":
         buf = io.StringIO()
@@ -219,14 +221,16 @@ def test_import_refuses_control_characters(case, fmt, stored, tmp_path):
         w.writerow(row)
         w.writerow(bad)
         path.write_text(buf.getvalue(), encoding="utf-8", newline="")
-        line = 3
     else:
         def rec(r):
             meta = {k: v for k, v in r.items() if k not in ("sentence", "label")}
             return json.dumps({"text": r["sentence"], "label": r["label"], "answer": "accept",
                                "meta": meta})
         path.write_text(rec(row) + "\n" + rec(bad) + "\n", encoding="utf-8")
-        line = 2
-    res = run_nr(["import", str(path)], stored.data_dir)
-    assert_refused(res, f"{path}:{line}", "control characters")
-    stored()
+    res = run_nr(["import", str(path)], data_dir)
+    assert res.returncode == 0, res.stderr
+    assert_clean_bytes(res.stderr.encode(), "import message")
+    for command in (["list"], ["stats"], ["list", "--json"], ["stats", "--json"]):
+        res = run_nr(command, data_dir)
+        assert res.returncode == 0, res.stderr
+        assert_clean_bytes(res.stdout_bytes + res.stderr.encode(), " ".join(command))

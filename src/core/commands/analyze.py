@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from ..errors import InputError
 from ..models import Analysis, Article, Mention
+from ..text import json_safe
 
 SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 
@@ -232,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             out.write('{"articles": [')
             for i, (article, analysis) in enumerate(zip(articles, results)):
                 out.write(",\n" if i else "\n")
-                out.write(json.dumps(article_json(article, analysis), ensure_ascii=False))
+                out.write(json_safe(json.dumps(article_json(article, analysis), ensure_ascii=False)))
             out.write("\n]}\n")
             out.flush()
         else:

@@ -23,6 +23,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--article", metavar="ID", help="only this article (its id or a unique "
                    "prefix of at least 4 characters)")
     p.add_argument("--label", choices=LABELS, help="only this label")
+    p.add_argument("--salvage", action="store_true", help="the store is damaged: write every "
+                   "label that can still be read from it (the file is only read; import the "
+                   "result into a new store)")
     add_common(p)
 
 
@@ -40,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
         parent = output.parent if str(output.parent) else Path(".")
         if not parent.is_dir():
             raise InputError(f"cannot write {output}: directory {parent} does not exist")
-    with Store.open(paths.resolve(args.data_dir).db) as store:
+    db = paths.resolve(args.data_dir).db
+    if args.salvage:
+        return _salvage(args, db, output)
+    with Store.open_for_reading(db) as store:
         article = None
         if args.article:
             from ..library import resolve_id  # full id or a unique prefix
@@ -56,4 +62,38 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"cannot write {output or 'stdout'}: {exc.strerror or exc}") from None
     if output is not None:
         print(f"newsreader: wrote {n} label{'s' if n != 1 else ''} to {output}", file=sys.stderr)
+    return 0
+
+
+def _salvage(args: argparse.Namespace, db: Path, output: Path | None) -> int:
+    """Export from a damaged store: its readable rows go to a temporary store first."""
+    import tempfile
+
+    from ..export import export
+    from ..store import Store
+
+    if not db.is_file():
+        raise InputError(f"{db} does not exist; there is nothing to salvage")
+    with tempfile.TemporaryDirectory(prefix="newsreader-salvage-") as tmp:
+        report = Store.salvage(db, Path(tmp) / "salvaged.db")
+        with report.store as store:
+            article = None
+            if args.article:
+                from ..library import resolve_id
+
+                article = resolve_id(store, args.article)
+            rows = store.iter_export(annotator=args.annotator or None, article_id=article,
+                                     label=args.label)
+            try:
+                n = export(rows, args.format, output, stdout=sys.stdout.buffer)
+            except OSError as exc:
+                if isinstance(exc, BrokenPipeError):
+                    raise
+                raise InputError(f"cannot write {output or 'stdout'}: {exc.strerror or exc}") \
+                    from None
+    lost = f"; {report.placeholders} article texts were lost (placeholders keep each label's " \
+        "sentence at its offsets)" if report.placeholders else ""
+    print(f"newsreader: salvaged {n} label{'s' if n != 1 else ''} from {db} "
+          f"({report.articles} articles, {report.events} events readable{lost}); "
+          f"{db} was not changed", file=sys.stderr)
     return 0

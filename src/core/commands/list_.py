@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..store import Store
 
     where = paths.resolve(args.data_dir)
-    with Store.open(where.db) as store:
+    with Store.open_for_reading(where.db) as store:
         summaries = store.list_articles(args.annotator or None)
         stories = []
         if args.stories and len(summaries) > 1:
@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         out = [{"id": s.id, "title": s.title, "source": s.source, "date": s.date,
                 "location": s.location, "added_at": s.added_at, "n_sentences": s.n_sentences,
                 "n_tagged": s.n_tagged, "story": index.get(s.id)} for s in summaries]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        from ..text import json_safe
+
+        sys.stdout.write(json_safe(json.dumps(out, ensure_ascii=False, indent=1)))
         sys.stdout.write("\n")
         return 0
     if not summaries:

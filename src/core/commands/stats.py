@@ -93,10 +93,12 @@ def run(args: argparse.Namespace) -> int:
     from ..agreement import store_stats
     from ..store import Store
 
-    with Store.open(paths.resolve(args.data_dir).db) as store:
+    with Store.open_for_reading(paths.resolve(args.data_dir).db) as store:
         s = store_stats(store)
     if args.json:
-        sys.stdout.write(json.dumps(s, ensure_ascii=False, indent=2) + "\n")
+        from ..text import json_safe
+
+        sys.stdout.write(json_safe(json.dumps(s, ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write(render(s))
     return 0
