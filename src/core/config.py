@@ -92,6 +92,11 @@ def load_config(path: Path | None, *, binding_ids: Iterable[str] | None = None) 
         raise ConfigError(f"{path}: is a directory, expected a TOML config file") from None
     except PermissionError:
         raise ConfigError(f"{path}: permission denied (cannot read the config file)") from None
+    except NotADirectoryError:
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        raise ConfigError(f"cannot read the config file {path}: {blocker} is a file, not a "
+                          "directory (check --data-dir, NEWSREADER_DATA_DIR and "
+                          "NEWSREADER_CONFIG_DIR)") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
     try:

@@ -169,16 +169,19 @@ class Store:
     @classmethod
     def open_for_reading(cls, path: Path | str) -> "Store":
         """For commands that only read (export, list, stats): a store that cannot be
-        written (read-only file, directory or file system) is opened read-only
-        instead of refused, so its labels can always be got out."""
+        written (read-only file, directory or file system, a full disk) is opened
+        read-only instead of refused, so its labels can always be got out."""
         path = Path(path)
         try:
             return cls.open(path)
-        except StoreError:
-            if not (path.is_file() and os.access(path, os.R_OK)) or (
-                    os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        except StoreError as exc:
+            if not (path.is_file() and os.access(path, os.R_OK)):
                 raise
-        return cls.open(path, readonly=True)
+            first = exc
+        try:  # read-only file, directory or file system, or a full disk
+            return cls.open(path, readonly=True)
+        except StoreError:
+            raise first from None
 
     @classmethod
     def salvage(cls, damaged: Path | str, dest: Path | str) -> "SalvageReport":
