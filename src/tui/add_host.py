@@ -14,6 +14,15 @@ connection) and writes one JSON line per result on stdout, then a ``done``
 line with the ids of the articles it added. Its stderr goes to a log file in
 the data dir, never to the terminal the reader draws on.
 
+The child ends with ``os._exit`` without closing its store connection. Every
+write it made is already committed (WAL, synchronous=FULL); closing would let
+SQLite decide it is the last connection and delete the WAL and shared-memory
+files, which it may wrongly conclude while the reader is open, because the
+reader's process can have lost its file lock on the database (core
+``migrations._setup`` reads the database file with a plain open/close after
+connecting, and closing any descriptor of a file drops the process's POSIX
+locks on it). Exiting like a crash leaves the files alone.
+
 This module must not import Textual: the child runs it.
 """
 from __future__ import annotations
@@ -88,8 +97,8 @@ def serve(db: str, parent: int, items: list[str]) -> int:
               "title": r.title, "reason": r.reason, "line": r.line()})
 
     try:
-        with Store.open(Path(db)) as store:
-            report = add_sources(store, items, on_result=result)
+        store = Store.open(Path(db))      # never closed: see the module docstring
+        report = add_sources(store, items, on_result=result)
     except NewsreaderError as exc:
         send({"type": "error", "message": str(exc)})
         return 1
@@ -200,4 +209,7 @@ class AddRun:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[2], int(sys.argv[1]), sys.argv[3:]))
+    code = serve(sys.argv[2], int(sys.argv[1]), sys.argv[3:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)   # without closing the store: see the module docstring

@@ -451,3 +451,33 @@ asyncio.run(main())
                          text=True, timeout=120, env=dict(os.environ))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f"{sorted(sample_story.article_ids)} False"
+
+
+@pytest.mark.usefixtures("warm_cache")
+async def test_adding_to_an_existing_library_keeps_the_readers_writes_visible(
+        make_app, site, db_path, sample_articles, data_dir):
+    """The add child must not delete the WAL under the reader's connection: the
+    sentence count the reader records after the add is seen by another process."""
+    import json
+    import os
+    import subprocess
+
+    with Store.open(db_path) as store:        # an existing library (WAL mode) …
+        for article in sample_articles:
+            store.add_article(article)
+    app = make_app()                          # … opened by the reader
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await add_through_the_key(pilot, site.url("/news/harbour-bridge"))
+        await wait_until(pilot, lambda: "48ec5a79fc72f13b" in app.analyses, rounds=2400)
+        await wait_until(pilot, lambda: app.screen._rows["48ec5a79fc72f13b"].summary.n_sentences)
+        await settle(pilot)
+        n = len(app.analyses["48ec5a79fc72f13b"].sentences)
+        assert Path(f"{db_path}-wal").exists()
+        out = subprocess.run([str(Path(sys.executable).parent / "newsreader"), "list", "--json"],
+                             capture_output=True, text=True, timeout=120,
+                             env=dict(os.environ, NEWSREADER_DATA_DIR=str(data_dir)))
+        assert out.returncode == 0, out.stderr
+        listed = {a["id"]: a for a in json.loads(out.stdout)}
+        assert listed["48ec5a79fc72f13b"]["n_sentences"] == n
