@@ -61,7 +61,9 @@ def own(name: str, mode: str, tmp: Path) -> tuple[Report | None, int]:
     code, _ = stream(argv)
     if code != 0 or not out.exists():
         return None, code or 1
-    return Report.load(out), 0
+    report = Report.load(out)
+    report.command = rel(argv[:-2])   # without --json PATH
+    return report, 0
 
 
 # --------------------------------------------------------------------------- analysis throughput
