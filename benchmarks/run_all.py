@@ -227,6 +227,8 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
         ".venv/bin/python benchmarks/bench_memory.py --words 100000",
         ".venv/bin/python benchmarks/bench_analyze.py --articles 2000 --workers 2",
         ".venv/bin/python benchmarks/bench_export.py",
+        ".venv/bin/python benchmarks/run_all.py --only keys && .venv/bin/python benchmarks/run_all.py --docs-only",
+        ".venv/bin/python benchmarks/profile_app.py phases|cold|first-frame|filter   # the findings' profiles",
         "```",
         "",
         "Inputs are generated from fixed seeds by `benchmarks/gen.py`; the 100,000-word",
