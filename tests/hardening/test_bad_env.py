@@ -42,6 +42,36 @@ def test_unknown_model(how, stored, article):
     stored()
 
 
+def broken_pipeline(directory, how: str):
+    """A saved spaCy pipeline damaged in one way (it still looks installed)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(directory)
+    if how == "corrupt-config":
+        (directory / "config.cfg").write_text("this is not [a config\n", encoding="utf-8")
+    elif how == "corrupt-tokenizer":
+        (directory / "tokenizer").write_bytes(b"garbage")
+    elif how == "unknown-language":
+        text = (directory / "config.cfg").read_text(encoding="utf-8")
+        (directory / "config.cfg").write_text(text.replace('lang = "en"', 'lang = "xx_nope"'),
+                                              encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("how", ["corrupt-config", "corrupt-tokenizer", "unknown-language"])
+def test_damaged_model_package(how, stored, article, tmp_path):
+    model = broken_pipeline(tmp_path / "model", how)
+    res = run_nr(["analyze", "--model", str(model), str(article)], stored.data_dir)
+    assert_refused(res, f"cannot load spaCy pipeline '{model}'")
+    stored()
+    # add keeps the article and says why it was not analysed
+    res = run_nr(["add", "--model", str(model), str(article)], stored.data_dir)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    assert "added, but not analysed: cannot load spaCy pipeline" in res.stderr
+
+
 # ---------------------------------------------------------------- data dir
 
 COMMANDS = [["list"], ["export"], ["stats"], ["add", "--no-analyze", "{article}"],

@@ -70,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
             from ..cache import AnalysisCache
 
             try:
-                from ..analysis.pipeline import load_nlp
+                from .analyze import load_model
 
-                nlp = load_nlp(args.model)
+                nlp = load_model(args.model)
                 analyze_and_cache(report.new_articles, store,
                                   cache=AnalysisCache(where.analysis_cache), nlp=nlp)
             except NewsreaderError as exc:

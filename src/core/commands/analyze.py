@@ -201,12 +201,28 @@ def _clip(text: str, n: int) -> str:
 
 
 # ---------------------------------------------------------------- run
+def load_model(name: str | None):
+    """``pipeline.load_nlp`` with any failure of a damaged pipeline as one line."""
+    from ..analysis import pipeline
+    from ..errors import ModelError, NewsreaderError
+
+    try:
+        return pipeline.load_nlp(name)
+    except NewsreaderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - spaCy raises many kinds for a broken package
+        first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), "")
+        reason = f"{type(exc).__name__}: {first}"[:200]
+        raise ModelError(f"cannot load spaCy pipeline {name!r} ({reason}); reinstall it, or "
+                         f"install one with: {pipeline.INSTALL_HINT}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from ..analysis import pipeline
 
     model = pipeline.resolve_model(args.model)      # fails fast, one line
     articles = [_load(p) for p in _expand(args.paths)]
-    nlp = pipeline.load_nlp(model)
+    nlp = load_model(model)
 
     from rich.console import Console
 
