@@ -182,7 +182,11 @@ def _readonly_checks(data_dir, before_labels, run, expect: str) -> None:
     assert res.returncode == 0 and "Big" in res.stdout, res.stderr
     res = run(["stats"])
     assert res.returncode == 0 and f"{len(before_labels)} labels" in res.stdout, res.stderr
-    for argv in (["add", "--no-analyze", "/dev/null"], ["import", str(data_dir / "none.csv")]):
+    article = data_dir.parent / "article.txt"
+    article.write_text("The council said the bridge would reopen on Monday.\n", encoding="utf-8")
+    article.chmod(0o644)
+    for argv in (["add", "--no-analyze", str(article)], ["import", str(data_dir / "none.csv")],
+                 [str(article)]):
         line = assert_refused(run(argv), str(db))
         assert expect in line, line
         assert "`newsreader export` and `newsreader list` can still read it" in line
