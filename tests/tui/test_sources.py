@@ -481,3 +481,25 @@ async def test_adding_to_an_existing_library_keeps_the_readers_writes_visible(
         assert out.returncode == 0, out.stderr
         listed = {a["id"]: a for a in json.loads(out.stdout)}
         assert listed["48ec5a79fc72f13b"]["n_sentences"] == n
+
+
+@pytest.mark.usefixtures("warm_cache")
+async def test_quitting_while_a_page_is_slow_stops_the_add_at_once(make_app, site):
+    """The slow endpoint never answers while the test runs: quitting must not wait for it."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await add_through_the_key(pilot, site.url("/slow"), key="a")
+        for _ in range(400):
+            runs = list(app._add_runs)
+            if runs and runs[0]._proc is not None and site.hits["/slow"]:
+                break
+            await pilot.pause(0.05)
+        proc = runs[0]._proc
+        assert proc.poll() is None            # still waiting for the page
+        await pilot.press("f")                # the reader is not blocked meanwhile
+        await pilot.pause()
+        assert doc(app).labels == {0: "fact"}
+    # run_test has returned: the app quit without waiting for the page
+    assert proc.wait(10) < 0                  # terminated, not finished by its fetch timeout
+    assert not site.stop.is_set()             # the server was still holding the request

@@ -10,6 +10,7 @@ are laid out at render time, so filtering stays a single pass over the rows.
 from __future__ import annotations
 
 import dataclasses
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from rich.cells import cell_len, set_cell_size
@@ -76,12 +77,19 @@ def _group_order(name: str) -> tuple[bool, str]:
     return name == NO_SOURCE, name.casefold()
 
 
-def sort_summaries(summaries: list[ArticleSummary]) -> list[ArticleSummary]:
-    """By source (alphabetical, "No source" last), then newest first (undated last)."""
-    out = sorted(summaries, key=lambda s: s.added_at or "", reverse=True)
-    out.sort(key=lambda s: s.date or "", reverse=True)      # "" (undated) sorts last
-    names = {s.id: source_name(s) for s in out}
-    out.sort(key=lambda s: _group_order(names[s.id]))
+def sort_summaries(summaries: list[ArticleSummary],
+                   names: dict[str, str] | None = None) -> list[ArticleSummary]:
+    """By source (alphabetical, "No source" last), then newest first (undated last).
+
+    ``names``: article id -> :func:`source_name`, when already known.
+    """
+    if names is None:
+        names = {s.id: source_name(s) for s in summaries}
+    # newest first, undated ("") last, then most recently added (stable sorts; a reverse
+    # sort keeps equal items in their order)
+    out = sorted(summaries, key=lambda s: (s.date or "", s.added_at or ""), reverse=True)
+    order = {name: _group_order(name) for name in set(names.values())}
+    out.sort(key=lambda s: order[names[s.id]])
     return out
 
 
@@ -89,13 +97,13 @@ class ArticleRow:
     """One library row; lays itself out to whatever width the list has."""
 
     def __init__(self, summary: ArticleSummary, title: str | None = None, *, real_title: bool = True,
-                 group: str = NO_SOURCE):
+                 group: str | None = None):
         self.summary = summary
         s = summary
         self.title = title if title is not None else clean(s.title or "") or "Untitled article"
         self.real_title = real_title      # False: the article's first words, drawn dimmed
-        self.group = group
-        self.source = clean(s.source or "")
+        self.group = group if group is not None else source_name(s)
+        self.source = self.group if self.group != NO_SOURCE else ""
         self.date = s.date or ""
         self.story: StoryInfo | None = None
         total = s.n_sentences
@@ -242,6 +250,8 @@ class LibraryScreen(Screen):
         self._rows: dict[str, ArticleRow] = {}
         self._options: dict[str, Option] = {}
         self._order: list[str] = []       # grouped by source, newest first in a group
+        self._group_of: dict[str, str] = {}   # article id -> its group (source)
+        self._story_of: dict[str, str] = {}   # article id -> story id, for articles in one
         self._last_filter: tuple[list[str], list[str] | None] = ([], None)
 
     def compose(self) -> ComposeResult:
@@ -294,18 +304,20 @@ class LibraryScreen(Screen):
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
             summaries = []
         highlighted = keep or self.highlighted_id()
-        summaries = sort_summaries(summaries)
+        names = {s.id: source_name(s) for s in summaries}
+        summaries = sort_summaries(summaries, names)
         rows: dict[str, ArticleRow] = {}
         session = app.session
         for s in summaries:
-            group = source_name(s)
-            title = clean(s.title or "")
+            group = names[s.id]
+            title = clean(s.title) if s.title else ""
             if title:
                 rows[s.id] = ArticleRow(s, title, real_title=True, group=group)
             else:
                 rows[s.id] = ArticleRow(s, session.untitled_title(s.id), real_title=False,
                                         group=group)
         self._rows = rows
+        self._group_of = names
         self._options = {aid: RowOption(row, id=aid) for aid, row in rows.items()}
         self._order = [s.id for s in summaries]
         self._last_filter = ([], None)
@@ -322,8 +334,13 @@ class LibraryScreen(Screen):
     def _apply_stories(self) -> bool:
         stories = self.app.stories or {}
         changed = False
-        for aid, row in self._rows.items():
-            changed |= row.set_story(stories.get(aid))
+        rows = self._rows
+        # only rows that are or were in a story can change
+        for aid in set(self._story_of) | set(stories):
+            row = rows.get(aid)
+            if row is not None:
+                changed |= row.set_story(stories.get(aid))
+        self._story_of = {aid: s.story_id for aid, s in stories.items() if aid in rows}
         return changed
 
     def stories_changed(self) -> None:
@@ -367,21 +384,17 @@ class LibraryScreen(Screen):
         self._last_filter = (words, ids)
         lst = self.query_one(LibraryList)
         options = self._options
-        shown = [options[aid] for aid in ids]
+        shown = list(map(options.__getitem__, ids))
         # a header row above each source's articles (ids are grouped already)
         with_headers: list[Option] = []
-        group = None
         start = 0
-        for i, aid in enumerate(ids):
-            g = rows[aid].group
-            if g != group:
-                if group is not None:
-                    with_headers.append(RowOption(GroupHeader(group, i - start), disabled=True))
-                    with_headers.extend(shown[start:i])
-                group, start = g, i
-        if group is not None:
-            with_headers.append(RowOption(GroupHeader(group, len(ids) - start), disabled=True))
-            with_headers.extend(shown[start:])
+        groups = 0
+        for group, run in groupby(map(self._group_of.__getitem__, ids)):
+            n = len(list(run))
+            with_headers.append(RowOption(GroupHeader(group, n), disabled=True))
+            with_headers.extend(shown[start:start + n])
+            start += n
+            groups += 1
         lst.set_rows(ids, shown, with_headers)
         if ids:
             chosen = options.get(keep) if keep else None
@@ -400,10 +413,10 @@ class LibraryScreen(Screen):
                                      "PATH or URL arguments."))
         total = len(self._order) - (1 if self.pick_for else 0)
         status = f"{len(ids)} of {total} shown" if words else f"{total} article{'s' if total != 1 else ''}"
-        groups = sum(1 for o in with_headers if o.disabled)
         if groups:
             status += f" · {groups} source{'s' if groups != 1 else ''}"
-        stories = {r.story.story_id for aid in ids if (r := rows[aid]).story is not None}
+        story_of = self._story_of
+        stories = {story_of[aid] for aid in ids if aid in story_of} if story_of else ()
         if stories:
             status += f" · {len(stories)} stor{'ies' if len(stories) != 1 else 'y'}"
         self.query_one(StatusLine).say(status + " · Enter opens · ctrl+q quits")
