@@ -175,8 +175,11 @@ class Store:
         try:
             return cls.open(path)
         except StoreError as exc:
-            if not (path.is_file() and os.access(path, os.R_OK)):
-                raise
+            msg = str(exc)
+            cannot_write = not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)) \
+                or any(w in msg for w in ("cannot write", "read-only", "disk is full"))
+            if not (path.is_file() and os.access(path, os.R_OK) and cannot_write):
+                raise   # damaged, newer, locked...: reading would not help (and may add files)
             first = exc
         try:  # read-only file, directory or file system, or a full disk
             return cls.open(path, readonly=True)
