@@ -191,6 +191,8 @@ FULL = textwrap.dedent("""
     out["add_full"] = run("add", "--no-analyze", other)
     out["export_full"] = run("export")
     store.close()
+    out["export_full_closed"] = run("export")   # still full, nobody has the store open
+    out["files_full_closed"] = sorted(os.listdir(data))
     os.unlink(mnt / "filler")
     out["export_after"] = run("export")
     print(json.dumps(out))
@@ -230,7 +232,7 @@ def test_full_data_dir(tmp_path, article):
         assert lines and all(ln.startswith("newsreader: ") for ln in lines), r
         assert any(str(db) in ln and "free some space" in ln for ln in lines), r
     # while full, the labels can still be exported (the open store keeps -wal/-shm in place)
-    for name in ("export_full", "export_after"):
+    for name in ("export_full", "export_full_closed", "export_after"):
         r = out[name]
         assert r["rc"] == 0, r
         import csv
