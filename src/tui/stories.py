@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import threading
 from typing import Callable
 
 from newsreader.core.models import Analysis, Article
+
+# ids the analysis cache uses as file names as they are (see AnalysisCache.path_for)
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,14 +95,20 @@ class StoryBook:
             names = self._cached_names()
             store = self.store
             ids = [s.id for s in store.list_articles()]
+            # a cache file is named "<article id>-<key of version and model>.json.gz"
+            probe = "0" * 16
+            suffix = self.cache.path_for(probe, model).name[len(probe):]
             for aid in ids:
                 if aid in self._pairs:
                     continue
-                try:
-                    if self.cache.path_for(aid, model).name not in names:
+                if aid + suffix not in names:
+                    if _PLAIN_ID.match(aid):       # named after the id: not cached
                         continue
-                except Exception:  # noqa: BLE001 - an odd id is simply not cached
-                    continue
+                    try:
+                        if self.cache.path_for(aid, model).name not in names:
+                            continue
+                    except Exception:  # noqa: BLE001 - an odd id is simply not cached
+                        continue
                 analysis = self.cache.get(aid, model)
                 article = store.get_article(aid) if analysis is not None else None
                 if article is None:

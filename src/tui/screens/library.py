@@ -73,6 +73,22 @@ def source_name(summary: ArticleSummary) -> str:
     return NO_SOURCE
 
 
+def source_names(summaries: list[ArticleSummary]) -> dict[str, str]:
+    """article id -> :func:`source_name`, working each distinct source out once."""
+    memo: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for s in summaries:
+        source = s.source
+        if source and not source.isspace():
+            name = memo.get(source)
+            if name is None:
+                name = memo[source] = source_name(s)
+        else:
+            name = source_name(s)
+        out[s.id] = name
+    return out
+
+
 def _group_order(name: str) -> tuple[bool, str]:
     return name == NO_SOURCE, name.casefold()
 
@@ -84,12 +100,20 @@ def sort_summaries(summaries: list[ArticleSummary],
     ``names``: article id -> :func:`source_name`, when already known.
     """
     if names is None:
-        names = {s.id: source_name(s) for s in summaries}
-    # newest first, undated ("") last, then most recently added (stable sorts; a reverse
-    # sort keeps equal items in their order)
-    out = sorted(summaries, key=lambda s: (s.date or "", s.added_at or ""), reverse=True)
-    order = {name: _group_order(name) for name in set(names.values())}
-    out.sort(key=lambda s: order[names[s.id]])
+        names = source_names(summaries)
+    # newest first, undated ("") last, then most recently added (a reverse sort keeps
+    # equal items in their order, and the store lists the most recently added first)
+    by_date = sorted(summaries, key=lambda s: s.date or "", reverse=True)
+    groups: dict[str, list[ArticleSummary]] = {}
+    for s in by_date:
+        name = names[s.id]
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = []
+        group.append(s)
+    out: list[ArticleSummary] = []
+    for name in sorted(groups, key=_group_order):
+        out.extend(groups[name])
     return out
 
 
@@ -304,7 +328,7 @@ class LibraryScreen(Screen):
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
             summaries = []
         highlighted = keep or self.highlighted_id()
-        names = {s.id: source_name(s) for s in summaries}
+        names = source_names(summaries)
         summaries = sort_summaries(summaries, names)
         rows: dict[str, ArticleRow] = {}
         session = app.session
