@@ -129,6 +129,8 @@ class SQLiteBackend(Backend):
         self.readonly = readonly
         self._lock = threading.RLock()
         self._conn = _connect_readonly(self.path) if readonly else _connect(self.path)
+        _opened(self.path, +1)
+        self._closed = False
 
     # -- errors -----------------------------------------------------------
     def _error(self, exc: BaseException) -> StoreError:
@@ -192,10 +194,14 @@ class SQLiteBackend(Backend):
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             try:
                 self._conn.close()
             except sqlite3.Error:
                 pass
+            _opened(self.path, -1)
 
 
 def _translate(path: Path, exc: BaseException) -> StoreError:
@@ -273,13 +279,49 @@ def _damaged(exc: StoreError) -> StoreError:
     return exc
 
 
+# Database files this process has open through SQLite. POSIX record locks belong
+# to the process: closing ANY descriptor of a file drops every lock the process
+# holds on it, including the locks SQLite's connections rely on. If a Python-level
+# header read dropped them, another process closing its connection would think it
+# was the last one and delete the -wal file, losing commits. So the database file
+# is only ever read directly while this process has no connection to it.
+_OPEN_FILES: dict[str, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _opened(path: Path, delta: int) -> None:
+    with _OPEN_LOCK:
+        k = _key(path)
+        n = _OPEN_FILES.get(k, 0) + delta
+        if n > 0:
+            _OPEN_FILES[k] = n
+        else:
+            _OPEN_FILES.pop(k, None)
+
+
+def _read_head(path: Path) -> bytes | None:
+    """The first 100 bytes of the file, or None when this process has it open
+    through SQLite (it was checked when first opened; reading it now would drop
+    that connection's locks)."""
+    with _OPEN_LOCK:
+        if _key(path) in _OPEN_FILES:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read(100)
+
+
 def _check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before SQLite touches it."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(100)
+        head = _read_head(path)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}; {_HELP}") from None
+    if head is None:
+        return
     if not head:
         return  # an empty file is an empty database
     if len(head) < 100 or not head.startswith(_MAGIC):
@@ -293,12 +335,11 @@ def _header_claims_more_than_file(path: Path) -> bool:
     version-valid-for number equals the change counter).
     """
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(100)
+        head = _read_head(path)
         size = path.stat().st_size
     except OSError:
         return False
-    if len(head) < 100:
+    if head is None or len(head) < 100:
         return False
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
@@ -312,13 +353,15 @@ def _connect(path: Path) -> sqlite3.Connection:
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     delay = 0.01
     while True:
+        # read the header before connecting (see _OPEN_FILES)
+        suspect = _header_claims_more_than_file(path)
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                    check_same_thread=False)
         except sqlite3.Error as exc:
             raise _translate(path, exc) from None
         try:
-            _setup(conn, path)
+            _setup(conn, path, suspect)
             return conn
         except StoreError:
             conn.close()
@@ -335,7 +378,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise _translate(path, exc) from None
 
 
-def _setup(conn: sqlite3.Connection, path: Path) -> None:
+def _setup(conn: sqlite3.Connection, path: Path, suspect: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     # reading the schema proves the file is a database before anything is written
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -343,7 +386,7 @@ def _setup(conn: sqlite3.Connection, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path} was written by a newer newsreader (schema v{version}, this "
                          f"one knows v{SCHEMA_VERSION}); upgrade newsreader")
-    if _header_claims_more_than_file(path):
+    if suspect:
         # maybe truncated, maybe another process mid-checkpoint: let SQLite decide
         try:
             problems = conn.execute("PRAGMA quick_check(1)").fetchone()
@@ -383,6 +426,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     if not (wal.exists() and wal.stat().st_size > 0):
         attempts.append(_uri(path, mode="ro", immutable="1"))
     error: BaseException | None = None
+    suspect = _header_claims_more_than_file(path)  # before connecting (see _OPEN_FILES)
     for uri in attempts:
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
@@ -394,7 +438,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if _header_claims_more_than_file(path):
+            if suspect:
                 problems = conn.execute("PRAGMA quick_check(1)").fetchone()
                 if problems and problems[0] != "ok":
                     raise _damaged(StoreError(f"{path} is damaged (database disk image is "
