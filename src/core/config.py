@@ -132,6 +132,9 @@ def load_config(path: Path | None, *, binding_ids: Iterable[str] | None = None) 
         value = data.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(key, None, f"{key!r} must be a non-empty string")
+        if isinstance(value, str) and re.search("[\x00-\x1f\x7f-\x9f]", value):
+            raise fail(key, None, f"{key!r} contains control characters (the reader shows it "
+                       "on screen); write it without them")
         values[key] = value.strip() if isinstance(value, str) else None
 
     keymap: dict[str, str] = {}

@@ -253,6 +253,8 @@ CONFIGS = [
      "unknown binding id 'fly_away'"),
     ("wrong-type", 'annotator = 42\n', 1, "'annotator' must be a non-empty string"),
     ("not-utf8", b'theme = "textual-dark"\nannotator = "\xff\xfe"\n', 2, "not UTF-8"),
+    ("annotator-with-escape", 'theme = "textual-dark"\nannotator = "eve\\u001b]0;pwned\\u0007"\n',
+     2, "'annotator' contains control characters"),
     pytest.param("unknown-theme", 'theme = "no-such-theme"\n', 1, "unknown theme 'no-such-theme'",
                  marks=pytest.mark.xfail(strict=True, reason=(
                      "bug in src/tui/launch.py build_app: the theme is checked after the "
