@@ -50,7 +50,10 @@ def resolve(data_dir: str | os.PathLike | None = None) -> Paths:
 
 def resolve_annotator(given: str | None = None) -> str:
     """``--annotator`` wins, then ``NEWSREADER_ANNOTATOR``, then the OS user."""
-    name = (given or os.environ.get("NEWSREADER_ANNOTATOR") or "").strip()
+    from .text import strip_controls
+
+    # the name is drawn in the terminal and written to exports: no escapes or controls
+    name = " ".join(strip_controls(given or os.environ.get("NEWSREADER_ANNOTATOR") or "").split())
     if name:
         return name
     import getpass

@@ -95,6 +95,14 @@ def build_app(args, *, stdin_ok: bool = True):
     paths = paths_mod.resolve(getattr(args, "data_dir", None))
     config = load_config(paths.config_file, binding_ids=binding_ids())
     annotator = paths_mod.resolve_annotator(getattr(args, "annotator", None) or _env_or(config.annotator))
+    theme = config.theme
+    from textual.theme import BUILTIN_THEMES
+
+    if theme and theme not in BUILTIN_THEMES:  # checked before anything is stored
+        line = config.line_of("theme")
+        where = f"{config.path}, line {line}" if line else str(config.path)
+        raise ConfigError(f"{where}: unknown theme {theme!r} (known: "
+                          f"{', '.join(sorted(BUILTIN_THEMES))})")
     given = list(getattr(args, "paths", None) or [])
     loaded = load_files(given)
     if "-" in given and stdin_ok:
@@ -118,13 +126,7 @@ def build_app(args, *, stdin_ok: bool = True):
             open_ids = [articles[0].id, articles[1].id]
         else:
             open_ids = [articles[0].id] if articles else []
-        theme = config.theme
         app = NewsreaderApp(session, open_ids=open_ids, keymap=config.keymap, theme=theme)
-        if theme and theme not in app.available_themes:
-            line = config.line_of("theme")
-            where = f"{config.path}, line {line}" if line else str(config.path)
-            raise ConfigError(f"{where}: unknown theme {theme!r} (known: "
-                              f"{', '.join(sorted(app.available_themes))})")
     except BaseException:
         store.close()
         raise

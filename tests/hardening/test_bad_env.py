@@ -255,11 +255,7 @@ CONFIGS = [
     ("not-utf8", b'theme = "textual-dark"\nannotator = "\xff\xfe"\n', 2, "not UTF-8"),
     ("annotator-with-escape", 'theme = "textual-dark"\nannotator = "eve\\u001b]0;pwned\\u0007"\n',
      2, "'annotator' contains control characters"),
-    pytest.param("unknown-theme", 'theme = "no-such-theme"\n', 1, "unknown theme 'no-such-theme'",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "bug in src/tui/launch.py build_app: the theme is checked after the "
-                     "articles were added to the store, so a config error still writes the "
-                     "new article into the database")), id="unknown-theme"),
+    ("unknown-theme", 'theme = "no-such-theme"\n', 1, "unknown theme 'no-such-theme'"),
 ]
 
 

@@ -211,10 +211,6 @@ async def test_control_characters_already_in_the_store_are_shown_inert(open_app,
         assert app.is_running
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in src/tui/widgets/bars.py TopBar.set_parts: the annotator name (from --annotator or "
-    "NEWSREADER_ANNOTATOR, unchecked by paths.resolve_annotator) is appended to the top bar "
-    "as is, so an escape sequence in it reaches the terminal (OSC 0 retitles the window)"))
 async def test_a_hostile_annotator_name_is_shown_inert(data_dir, nlp, tmp_path):
     from newsreader.tui.launch import build_app
 
