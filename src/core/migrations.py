@@ -478,6 +478,9 @@ def read_damaged(path: Path, workdir: Path) -> dict[str, list[dict[str, Any]]]:
     """
     import shutil
 
+    with _OPEN_LOCK:  # copying opens and closes the file: see _OPEN_FILES
+        if _key(path) in _OPEN_FILES:
+            raise StoreError(f"{path} is open in this process; close it before salvaging")
     _check_header(path)
     copy = Path(workdir) / "salvage.db"
     shutil.copyfile(path, copy)
