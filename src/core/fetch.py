@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import http.client
-import re
 import socket
 import ssl
 import time
@@ -28,6 +27,7 @@ from email.message import Message
 from http import HTTPStatus
 
 from .errors import InputError
+from .urls import is_url
 
 __all__ = ["Fetched", "fetch", "is_url", "USER_AGENT", "DEFAULT_TIMEOUT", "DEFAULT_MAX_BYTES",
            "DEFAULT_MAX_REDIRECTS", "HTML_TYPES", "FEED_TYPES", "TEXT_TYPES"]
@@ -67,11 +67,6 @@ class Fetched:
     def kind(self) -> str:
         """"html", "feed", "text" or "unknown" (from the header, else the bytes)."""
         return content_kind(self.content_type, self.body)
-
-
-def is_url(arg: str) -> bool:
-    """True for anything that looks like a URL with a scheme (``http://``, ``ftp://``...)."""
-    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", arg.strip()) is not None
 
 
 def _sniff(body: bytes) -> str:

@@ -164,6 +164,12 @@ class AnalysisHost:
                 f"the analysis process stopped (exit code {proc.returncode}); "
                 "the document may be too large for the available memory")
 
+    def start(self) -> None:
+        """Start the child now (it imports spaCy and loads the model while the UI starts)."""
+        with self._lock:
+            if not self._closed and (self._proc is None or self._proc.poll() is not None):
+                self._proc = self._start()
+
     def analyze(self, article: Article) -> Analysis:
         """Analyse in the child; blocks the calling (worker) thread, never the UI.
 

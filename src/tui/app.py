@@ -90,7 +90,8 @@ class NewsreaderApp(App):
     BINDINGS = APP_BINDINGS
 
     def __init__(self, session: Session, *, open_ids: Iterable[str] = (),
-                 keymap: dict[str, str] | None = None, theme: str | None = None) -> None:
+                 keymap: dict[str, str] | None = None, theme: str | None = None,
+                 host: AnalysisHost | None = None) -> None:
         super().__init__()
         self.session = session
         self.open_ids = list(open_ids)
@@ -105,8 +106,7 @@ class NewsreaderApp(App):
         self._nlp_lock = threading.Lock()
         self._nlp_running = False
         self._nlp_model_error: str | None = None
-        cache = session.cache
-        self.host = AnalysisHost(session.model, getattr(cache, "directory", None))
+        self.host = host or AnalysisHost(session.model, getattr(session.cache, "directory", None))
         self.stories: dict[str, StoryInfo] | None = None     # None until worked out
         self._story_book: StoryBook | None = None
         self._stories_running = False

@@ -5,8 +5,6 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from newsreader.core.models import LABELS, Analysis
 
 from .highlights import FAMILIES
@@ -36,6 +34,8 @@ def same_name(a: str, b: str, *, person: bool = False) -> bool:
         return False
     if na == nb:
         return True
+    from rapidfuzz import fuzz  # imported on first comparison, not at the app's start
+
     if fuzz.token_sort_ratio(na, nb) >= 88:
         return True
     if person:

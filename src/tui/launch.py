@@ -39,8 +39,8 @@ def load_articles(given: list[str], store=None) -> list[Article]:
 
 def load_files(given: list[str]) -> list[Article | str]:
     """Read every file argument; URLs are left in place as strings for :func:`load_urls`."""
-    from newsreader.core.fetch import is_url
     from newsreader.core.ingest import load_path
+    from newsreader.core.urls import is_url
 
     if given.count("-") > 1:
         raise InputError("-: standard input can be read only once")
@@ -48,13 +48,13 @@ def load_files(given: list[str]) -> list[Article | str]:
 
 
 def load_urls(items: list[Article | str], store) -> list[Article]:
-    from newsreader.core.library import load_source
-
     out: list[Article] = []
     for item in items:
         if isinstance(item, Article):
             out.append(item)
             continue
+        from newsreader.core.library import load_source  # the network stack, only for a URL
+
         if store is None:
             raise InputError(f"{item}: web pages need the library (internal error: no store)")
         note = sys.stderr is not None and sys.stderr.isatty()
@@ -85,10 +85,14 @@ def _reattach_terminal() -> None:
 
 
 def build_app(args, *, stdin_ok: bool = True):
-    """Everything run_app does except running: returns (app, store)."""
+    """Everything run_app does except running: returns (app, store).
+
+    Textual's app module is imported last: when an article to open has no
+    cached analysis, the analysis process is started first, so spaCy's import
+    and model load (seconds) overlap the UI's start on the other core.
+    """
     from newsreader.core.store import Store
 
-    from .app import NewsreaderApp
     from .keymap import binding_ids
     from .session import Session
 
@@ -108,6 +112,7 @@ def build_app(args, *, stdin_ok: bool = True):
     if "-" in given and stdin_ok:
         _reattach_terminal()
     store = Store.open(paths.db)
+    host = None
     try:
         articles = load_urls(loaded, store)
         for article in articles:
@@ -126,11 +131,26 @@ def build_app(args, *, stdin_ok: bool = True):
             open_ids = [articles[0].id, articles[1].id]
         else:
             open_ids = [articles[0].id] if articles else []
-        app = NewsreaderApp(session, open_ids=open_ids, keymap=config.keymap, theme=theme)
+        host = _analysis_host(session, open_ids)
+        from .app import NewsreaderApp
+
+        app = NewsreaderApp(session, open_ids=open_ids, keymap=config.keymap, theme=theme, host=host)
     except BaseException:
+        if host is not None:
+            host.close()
         store.close()
         raise
     return app, store
+
+
+def _analysis_host(session, open_ids: list[str]):
+    """The app's analysis process, already starting when an article to open needs it."""
+    from .analysis_host import AnalysisHost
+
+    host = AnalysisHost(session.model, getattr(session.cache, "directory", None))
+    if any(not session.has_cached_analysis(aid) for aid in open_ids):
+        host.start()
+    return host
 
 
 def _env_or(value: str | None) -> str | None:

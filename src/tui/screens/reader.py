@@ -10,7 +10,6 @@ from textual.widgets import Footer, OptionList
 from newsreader.core.errors import NewsreaderError
 from newsreader.core.models import Article
 
-from ..compare import compare
 from ..titles import article_title
 from ..keymap import COMPARE_BINDINGS, READER_BINDINGS
 from ..widgets.bars import Bar, Legend, StatusLine, TopBar, progress_bar
@@ -76,7 +75,8 @@ class DocumentScreen(Screen):
         self._apply_insight_visibility()
         self.update_top()
         self.update_status()
-        self.update_panels()
+        # the side panel is filled after the first paint: the article's text comes first
+        self.call_after_refresh(self.update_panels)
         self.query_one(Legend).show_for(self.views[0])
 
     def analysis_ready(self, article_id: str) -> None:
@@ -336,6 +336,8 @@ class CompareScreen(DocumentScreen):
                 pending.append(f"{tag}: analysing…")
         comparison = None
         if va.analysis is not None or vb.analysis is not None:
+            from ..compare import compare  # rapidfuzz: imported when first needed
+
             comparison = compare(va.analysis, va.labels, vb.analysis, vb.labels)
         self.query_one(ComparePanel).show(comparison, _title(self.a), _title(self.b),
                                           "; ".join(pending) or None)

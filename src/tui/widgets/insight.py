@@ -60,6 +60,13 @@ choosing an entity again goes to its next mention.
     InsightPanel:focus { border-left: vkey $accent; }
     """
 
+    def watch_show_vertical_scrollbar(self, old: bool, new: bool) -> None:
+        # OptionList measures its items' heights at the width it has when they are set; when
+        # that adds the scrollbar the width shrinks without a Resize, and wrapped items would
+        # keep heights measured one cell too wide (their last line cut off). Measure again.
+        if old != new:
+            self._clear_caches()
+
     def show_pending(self, message: str) -> None:
         self.set_options([Option(Content.styled("Insight", "bold"), disabled=True),
                           Option(Content(message), disabled=True)])
