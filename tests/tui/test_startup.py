@@ -1,0 +1,72 @@
+"""What the reader does before its first frame (docs/performance.md, time to first text).
+
+Each check runs in a fresh interpreter (a real subprocess), because what matters
+is which modules a cold start imports and in what order things happen; the
+pytest process has long since imported everything.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from newsreader.tui.launch import sample_paths
+
+
+def _run(code: str, data_dir) -> dict:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, timeout=120, env=None, cwd=str(data_dir))
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_app_module_leaves_fuzzy_matching_and_the_network_for_later(tmp_path):
+    got = _run("""
+        import json, sys
+        import newsreader.tui.app
+        print(json.dumps({m: m in sys.modules for m in
+                          ("rapidfuzz", "newsreader.core.fetch", "newsreader.core.library",
+                           "spacy", "newsreader.tui.compare")}))
+    """, tmp_path)
+    assert got == {"rapidfuzz": False, "newsreader.core.fetch": False,
+                   "newsreader.core.library": False, "spacy": False,
+                   "newsreader.tui.compare": True}
+
+
+_BUILD = """
+    import json, sys
+    from types import SimpleNamespace
+    from newsreader.tui.analysis_host import AnalysisHost
+    seen = []
+    real = AnalysisHost.start
+    def start(self):
+        seen.append("textual.app" in sys.modules)
+        real(self)
+    AnalysisHost.start = start
+    from newsreader.tui.launch import build_app
+    app, store = build_app(SimpleNamespace(paths=[{path!r}], data_dir={data!r},
+                                           annotator="tester", model=None))
+    running = app.host._proc is not None and app.host._proc.poll() is None
+    app.close_children(); store.close()
+    print(json.dumps({{"starts": seen, "running": running}}))
+"""
+
+
+def test_an_uncached_article_starts_the_analysis_before_textual_is_imported(tmp_path):
+    data = tmp_path / "data"
+    got = _run(_BUILD.format(path=sample_paths()[0], data=str(data)), tmp_path)
+    assert got == {"starts": [False], "running": True}
+
+
+def test_a_cached_article_starts_no_analysis_process(tmp_path, sample_analyses):
+    from newsreader.core import paths as paths_mod
+    from newsreader.core.cache import AnalysisCache
+    from newsreader.core.ingest import load_path
+
+    data = tmp_path / "data"
+    article = load_path(sample_paths()[0])
+    assert AnalysisCache(paths_mod.resolve(str(data)).analysis_cache).put(
+        sample_analyses[article.id])
+    got = _run(_BUILD.format(path=sample_paths()[0], data=str(data)), tmp_path)
+    assert got == {"starts": [], "running": False}
