@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +79,13 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}, line {line}" if line else str(path)
 
 
-def load_config(path: Path | None, *, binding_ids: Iterable[str] | None = None) -> Config:
-    """Read and check the config file; a missing file gives the defaults."""
+def load_config(path: Path | None, *,
+                binding_ids: Iterable[str] | Callable[[], Iterable[str]] | None = None) -> Config:
+    """Read and check the config file; a missing file gives the defaults.
+
+    ``binding_ids`` (or a function returning them, called only when the file has a
+    ``[keymap]`` table) are the ids a keymap may name.
+    """
     if path is None:
         return Config()
     path = Path(path)
@@ -141,7 +146,9 @@ def load_config(path: Path | None, *, binding_ids: Iterable[str] | None = None) 
     table = data.get("keymap", {})
     if not isinstance(table, dict):
         raise fail("keymap", None, "'keymap' must be a table: [keymap] followed by id = \"key\" lines")
-    known = set(binding_ids) if binding_ids is not None else None
+    if callable(binding_ids) and table:   # the ids cost an import: only when there is a keymap
+        binding_ids = binding_ids()
+    known = set(binding_ids) if binding_ids is not None and not callable(binding_ids) else None
     for binding_id, value in table.items():
         if known is not None and binding_id not in known:
             raise fail(binding_id, "keymap", f"unknown binding id {binding_id!r} in [keymap] "

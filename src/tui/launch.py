@@ -93,20 +93,17 @@ def build_app(args, *, stdin_ok: bool = True):
     """
     from newsreader.core.store import Store
 
-    from .keymap import binding_ids
     from .session import Session
 
     paths = paths_mod.resolve(getattr(args, "data_dir", None))
-    config = load_config(paths.config_file, binding_ids=binding_ids())
+    config = load_config(paths.config_file, binding_ids=_binding_ids)
     annotator = paths_mod.resolve_annotator(getattr(args, "annotator", None) or _env_or(config.annotator))
     theme = config.theme
-    from textual.theme import BUILTIN_THEMES
-
-    if theme and theme not in BUILTIN_THEMES:  # checked before anything is stored
+    if theme and theme not in _builtin_themes():  # checked before anything is stored
         line = config.line_of("theme")
         where = f"{config.path}, line {line}" if line else str(config.path)
         raise ConfigError(f"{where}: unknown theme {theme!r} (known: "
-                          f"{', '.join(sorted(BUILTIN_THEMES))})")
+                          f"{', '.join(sorted(_builtin_themes()))})")
     given = list(getattr(args, "paths", None) or [])
     loaded = load_files(given)
     if "-" in given and stdin_ok:
@@ -141,6 +138,18 @@ def build_app(args, *, stdin_ok: bool = True):
         store.close()
         raise
     return app, store
+
+
+def _binding_ids() -> list[str]:
+    from .keymap import binding_ids  # imports Textual: only for a config with a keymap
+
+    return binding_ids()
+
+
+def _builtin_themes():
+    from textual.theme import BUILTIN_THEMES  # imports Textual: only for a config with a theme
+
+    return BUILTIN_THEMES
 
 
 def _analysis_host(session, open_ids: list[str]):
