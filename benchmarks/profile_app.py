@@ -34,10 +34,12 @@ from common import (BENCH, PYTHON, Tmux, app_env, fresh_dir, seed_analyses)  # n
 # --------------------------------------------------------------------------- in the child (tmux)
 
 def child(kind: str, path: str, data_dir: str, out: str, profile: bool) -> None:
-    marks: list[tuple[str, float]] = [("harness start", 0.0)]
+    marks: list[tuple[str, float, float]] = [("harness start", 0.0, round(time.process_time(), 4))]
 
     def mark(name: str) -> None:
-        marks.append((name, round(time.perf_counter() - T0, 4)))
+        # wall seconds since the harness started, and this process's CPU seconds so far
+        # (CPU time moves much less than wall time when the machine is loaded)
+        marks.append((name, round(time.perf_counter() - T0, 4), round(time.process_time(), 4)))
 
     def dump_and_exit(app, delay: float) -> None:
         def run() -> None:
@@ -172,11 +174,14 @@ def print_marks(res: dict) -> None:
         if not runs:
             print(f"{kind}: no run finished")
             continue
-        print(f"{kind}: median of {len(runs)} runs, seconds since the harness started "
-              f"(interpreter start-up not included)")
-        for i, (name, _) in enumerate(runs[0]):
-            values = [run[i][1] for run in runs if i < len(run) and run[i][0] == name]
-            print(f"  {statistics.median(values):7.3f}  {name}")
+        print(f"{kind}: median of {len(runs)} runs; wall: seconds since the harness started "
+              f"(interpreter start-up not included); cpu: the process's CPU seconds")
+        print("     wall      cpu")
+        for i, (name, *_) in enumerate(runs[0]):
+            same = [run[i] for run in runs if i < len(run) and run[i][0] == name]
+            wall = statistics.median(m[1] for m in same)
+            cpu = statistics.median(m[2] for m in same)
+            print(f"  {wall:7.3f}  {cpu:7.3f}  {name}")
 
 
 def tree(session_path: str, min_seconds: float = 0.02) -> str:
