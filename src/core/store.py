@@ -348,19 +348,55 @@ class Store:
         return Article(id=row[0], text=row[1], title=row[2], date=row[3], source=row[4],
                        url=row[5], location=row[6], author=row[7])
 
-    def list_articles(self, annotator: str | None = None) -> list[ArticleSummary]:
-        """Newest first. ``n_tagged``: sentences labelled by ``annotator`` (by anyone if None)."""
+    def list_articles(self, annotator: str | None = None,
+                      ids: Sequence[str] | None = None) -> list[ArticleSummary]:
+        """Newest first. ``n_tagged``: sentences labelled by ``annotator`` (by anyone if None).
+
+        ``ids``: only these articles (those not in the store are left out).
+        """
         if annotator is None:
-            count = ("SELECT count(DISTINCT sentence_index) FROM annotations a WHERE "
-                     "a.article_id = articles.id AND a.label IS NOT NULL AND a.orphaned = 0")
+            count = ("SELECT article_id, count(DISTINCT sentence_index) AS n FROM annotations "
+                     "WHERE label IS NOT NULL AND orphaned = 0 GROUP BY article_id")
             params: tuple = ()
         else:
-            count = ("SELECT count(*) FROM annotations a WHERE a.article_id = articles.id AND "
-                     "a.label IS NOT NULL AND a.orphaned = 0 AND a.annotator = ?")
+            count = ("SELECT article_id, count(*) AS n FROM annotations WHERE label IS NOT NULL "
+                     "AND orphaned = 0 AND annotator = ? GROUP BY article_id")
             params = (annotator,)
-        sql = (f"SELECT id, title, source, date, location, added_at, n_sentences, ({count}) "
-               "FROM articles ORDER BY added_at DESC, title, id")
+        where = ""
+        if ids is not None:
+            ids = list(dict.fromkeys(ids))
+            if not ids:
+                return []
+            where = f"WHERE articles.id IN ({', '.join('?' * len(ids))}) "
+            params = (*params, *ids)
+        # the articles_library index covers these columns in this order (no sort, and
+        # the article texts are never read); the labels are counted in one pass
+        sql = ("SELECT id, title, source, date, location, added_at, n_sentences, "
+               f"coalesce(c.n, 0) FROM articles LEFT JOIN ({count}) c ON c.article_id = "
+               f"articles.id {where}ORDER BY added_at DESC, title, id")
         return [ArticleSummary(*row) for row in self._db.query(sql, params)]
+
+    def change_marks(self) -> tuple[int, int]:
+        """A cheap look at what changed: ``(others, last_event)``.
+
+        ``others`` changes whenever another connection (another process) commits;
+        this connection's own writes leave it alone. ``last_event`` is the id of the
+        latest event: every label change (tag, clear, undo, redo, re-anchoring,
+        import, removal) appends one, from any connection. See :meth:`labels_changed_since`.
+        """
+        row = self._db.query_one("SELECT coalesce(max(id), 0) FROM events")
+        return self._db.data_version(), int(row[0]) if row else 0
+
+    def labels_changed_since(self, event_id: int) -> tuple[int, set[str]]:
+        """``(last_event, article ids)``: the articles whose labels changed after
+        event ``event_id`` (from :meth:`change_marks`)."""
+        last = event_id
+        ids: set[str] = set()
+        for eid, aid in self._db.query("SELECT id, article_id FROM events WHERE id > ?",
+                                       (event_id,)):
+            last = max(last, eid)
+            ids.add(aid)
+        return last, ids
 
     # -- labels -----------------------------------------------------------
     def _live(self, db: Backend, article_id: str, index: int, annotator: str) -> tuple | None:

@@ -47,6 +47,9 @@ async def test_no_path_opens_the_samples_with_the_cursor_on_the_first_sentence(
             sample_articles[0].text.split()[0] in text
         library = app.screen_stack[0]
         assert isinstance(library, LibraryScreen)
+        assert library.store_reads == 0      # read when first shown, not under the reader
+        await pilot.press("escape")
+        assert app.screen is library
         assert library.query_one(LibraryList).article_count == 2
     with Store.open(db_path) as store:
         summaries = {s.id: s for s in store.list_articles()}

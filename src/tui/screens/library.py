@@ -4,8 +4,19 @@ Articles are grouped by source (the outlet; a web page without one by its
 host) with a header row per group, groups in alphabetical order, and sorted
 by date within a group, newest first. Each row shows the article's story
 ("story 1 · 2 articles") once the app has grouped the analysed articles into
-stories (in a worker, see stories.py). The list is one OptionList whose rows
-are laid out at render time, so filtering stays a single pass over the rows.
+stories (in a worker, see stories.py).
+
+Made to stay quick with 10,000 articles:
+
+* the store is read when the library is first shown, not when the app starts
+  (it is the default screen, under the reader);
+* on a return to it, only what changed is read again: nothing when the store
+  is as it was, the rows of articles whose labels changed when this process
+  wrote (the event log says which), everything when another process wrote
+  (``Store.change_marks``);
+* a keystroke in the filter narrows the previous matches (or reuses the
+  matches of a query typed before, so Backspace does not rescan), and the
+  list (widgets/library_list.py) draws only the visible rows, from a cache.
 """
 from __future__ import annotations
 
@@ -13,51 +24,28 @@ import dataclasses
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from rich.cells import cell_len, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 
 from newsreader.core.errors import NewsreaderError
 from newsreader.core.store import ArticleSummary
 
 from ..keymap import LIBRARY_BINDINGS
-from ..stories import StoryInfo
 from ..titles import clean
-from ..widgets.bars import StatusLine, TopBar, progress_bar
+from ..widgets.bars import StatusLine, TopBar
+from ..widgets.library_list import (  # noqa: F401 - part of this module's interface
+    DATE_W, PROGRESS_W, STORY_SHORT_W, STORY_W, ArticleRow, GroupHeader, LibraryList, _fit,
+    columns)
 
-STORY_W = 20      # "story 12 · 3 articles"
-STORY_SHORT_W = 12
-DATE_W = 10
-PROGRESS_W = 16   # "▰▰▰▰▱▱▱▱ 123/456"
 NO_SOURCE = "No source"
-
-
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        text = set_cell_size(text, max(0, width - 1)).rstrip() + "…"
-    return set_cell_size(text, width)
-
-
-def columns(width: int) -> tuple[int, int, int, int]:
-    """(title, story, date, progress) widths for a row of ``width`` cells.
-
-    The source is not a column: it heads each group of rows.
-    """
-    story_w = STORY_W if width >= 100 else STORY_SHORT_W if width >= 64 else 0
-    date_w = DATE_W if width >= 56 else 0
-    gaps = sum(1 for w in (story_w, date_w) if w) + 1
-    title_w = max(10, width - story_w - date_w - PROGRESS_W - gaps)
-    return title_w, story_w, date_w, PROGRESS_W
+# filter results kept for queries typed before (Backspace goes back to one)
+FILTER_MEMO = 64
 
 
 def source_name(summary: ArticleSummary) -> str:
@@ -117,143 +105,42 @@ def sort_summaries(summaries: list[ArticleSummary],
     return out
 
 
-class ArticleRow:
-    """One library row; lays itself out to whatever width the list has."""
+class FilterInput(Input):
+    """The filter box. Input sets its virtual size on every change, a reactive that
+    re-lays out the whole screen; this one-line box of fixed width only needs a
+    repaint, so a keystroke costs one cheap frame."""
 
-    def __init__(self, summary: ArticleSummary, title: str | None = None, *, real_title: bool = True,
-                 group: str | None = None):
-        self.summary = summary
-        s = summary
-        self.title = title if title is not None else clean(s.title or "") or "Untitled article"
-        self.real_title = real_title      # False: the article's first words, drawn dimmed
-        self.group = group if group is not None else source_name(s)
-        self.source = self.group if self.group != NO_SOURCE else ""
-        self.date = s.date or ""
-        self.story: StoryInfo | None = None
-        total = s.n_sentences
-        bar = progress_bar(s.n_tagged, total)
-        count = f"{s.n_tagged}/{total}" if total else f"{s.n_tagged}/?"
-        self.progress = f"{bar} {count}"
-        self._search = f"{self.title} {self.source} {self.date} {s.location or ''}".lower()
-        self.search = self._search
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
-    def set_story(self, story: StoryInfo | None) -> bool:
-        """Returns True when the row changed."""
-        if story == self.story:
-            return False
-        self.story = story
-        self.search = self._search + (f" story {story.number}" if story else "")
+    def __init__(self, *args, on_change=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_change = on_change
+
+    def watch_value(self, value: str) -> None:
+        # filter now, so the list changes in the same frame as the text (the Changed
+        # message reaches the screen a frame later)
+        if self._on_change is not None:
+            self._on_change(value)
+
+
+def _narrows(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """Whether every row matching ``after`` also matches ``before`` (typing on)."""
+    n = len(before)
+    if not n:
         return True
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        title_w, story_w, date_w, progress_w = columns(width)
-        t = Text(no_wrap=True, overflow="crop", end="")
-        if self.real_title:
-            t.append(_fit(self.title, title_w), style=Style(bold=True))
-        else:
-            t.append(_fit(self.title, title_w), style=Style(italic=True, dim=True))
-        if story_w:
-            t.append(" ")
-            t.append(_fit(self.story.label(story_w) if self.story else "", story_w),
-                      style=Style(italic=True))
-        if date_w:
-            t.append(" ")
-            t.append(_fit(self.date, date_w))
-        t.append(" ")
-        done = self.summary.n_tagged and self.summary.n_sentences and \
-            self.summary.n_tagged >= self.summary.n_sentences
-        t.append(_fit(self.progress, progress_w), style=Style(bold=bool(done)))
-        t.truncate(width)
-        yield t
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(1, options.max_width)
+    return (len(after) >= n and after[:n - 1] == before[:n - 1]
+            and after[n - 1].startswith(before[n - 1]))
 
 
-class RowOption(Option):
-    """An Option hashed in C (``Option.__hash__`` is a Python method; with 10,000
-    rows re-indexed per keystroke that alone costs milliseconds)."""
+class _Matches:
+    """One query's result: the matching rows, and the list's entries with headers."""
 
-    __hash__ = object.__hash__
+    __slots__ = ("rows", "entries", "groups")
 
-
-class GroupHeader:
-    """The row above a source's articles: ``Source · 3 articles ────``."""
-
-    def __init__(self, name: str, count: int):
-        self.name = name
-        self.count = count
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        t = Text(no_wrap=True, overflow="crop", end="")
-        t.append(_fit(self.name, min(cell_len(self.name), max(1, width - 16))), style=Style(bold=True))
-        t.append(f" · {self.count} article{'s' if self.count != 1 else ''} ", style=Style(dim=True))
-        rest = width - t.cell_len
-        if rest > 0:
-            t.append("─" * rest, style=Style(dim=True))
-        t.truncate(width)
-        yield t
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(1, options.max_width)
-
-
-class LibraryList(OptionList):
-    """An OptionList whose rows are always one line tall.
-
-    OptionList measures every option's height when options change; library rows
-    never wrap, so that is skipped and filtering 10,000 articles stays cheap.
-    """
-
-    DEFAULT_CSS = """
-    LibraryList { height: 1fr; border: none; padding: 0; background: $surface; }
-    LibraryList:focus { border: none; }
-    LibraryList > .option-list--option { padding: 0 1; }
-    LibraryList > .option-list--option-disabled { color: $text-accent; }
-    """
-
-    def _update_lines(self) -> None:
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        n = len(self.options)
-        if len(cache.lines) != n:
-            cache.lines = list(zip(range(n), [0] * n))
-            cache.heights = dict.fromkeys(range(n), 1)
-            cache.index_to_line = dict(zip(range(n), range(n)))
-        width = self.scrollable_content_region.width
-        from textual.geometry import Size
-        size = Size(width, n)
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
-
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.options)
-
-    @property
-    def article_count(self) -> int:
-        """Rows that are articles (``option_count`` counts the group headers too)."""
-        return len(self._id_to_option)
-
-    def set_rows(self, ids: list[str], rows: list[Option], options: list[Option]) -> None:
-        """Replace every row at once (``set_options`` checks and indexes one option at a
-        time, which costs tens of milliseconds per keystroke with 10,000 articles).
-
-        ``rows`` are the articles' options (``ids`` theirs), ``options`` the same with
-        the group headers (disabled options) among them.
-        """
-        self._options = options
-        self._option_to_index = dict(zip(options, range(len(options))))
-        self._id_to_option = dict(zip(ids, rows))
-        self._line_cache.clear()
-        self._option_render_cache.clear()
-        self.highlighted = None
-        self.scroll_y = 0
-        self._update_lines()
-        self.refresh()
+    def __init__(self, rows: list[ArticleRow], entries: list, groups: int) -> None:
+        self.rows = rows
+        self.entries = entries
+        self.groups = groups
 
 
 class LibraryScreen(Screen):
@@ -272,17 +159,22 @@ class LibraryScreen(Screen):
         super().__init__()
         self.pick_for = pick_for          # article id we pick a partner for (compare)
         self._rows: dict[str, ArticleRow] = {}
-        self._options: dict[str, Option] = {}
-        self._order: list[str] = []       # grouped by source, newest first in a group
-        self._group_of: dict[str, str] = {}   # article id -> its group (source)
+        self._all: list[ArticleRow] = []   # grouped by source, newest first in a group
         self._story_of: dict[str, str] = {}   # article id -> story id, for articles in one
-        self._last_filter: tuple[list[str], list[str] | None] = ([], None)
+        self._loaded = False              # the store is read when the library is first shown
+        self._marks: tuple[int, int] | None = None   # Store.change_marks() when last read
+        self._matches: dict[tuple[str, ...], _Matches] = {}   # query words -> result
+        self._last_words: tuple[str, ...] = ()
+        self._headers: dict[tuple[str, int], GroupHeader] = {}
+        self._columns_width: int | None = None
+        self._query: str | None = None         # the filter text the list shows
+        self.store_reads = 0              # times the whole article list was read (for tests)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         with Vertical():
-            filter_input = Input(placeholder="type to filter by title, source, date, story or path…",
-                                 id="filter")
+            filter_input = FilterInput(placeholder="type to filter by title, source, date, story or "
+                                       "path…", id="filter", on_change=self._filter_changed)
             filter_input.cursor_blink = False
             yield filter_input
             yield Static(id="columns")
@@ -292,11 +184,16 @@ class LibraryScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.reload()
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload(keep=self.app.last_reader[0] if self.app.last_reader else None)
+        if not self.is_active:
+            return     # the default screen, resumed under the reader opened at start-up
+        keep = self.app.last_reader[0] if self.app.last_reader else None
+        if self._loaded:
+            self._catch_up(keep)
+        else:
+            self.reload(keep=keep)
         self.query_one("#filter", Input).focus()
 
     def on_resize(self) -> None:
@@ -310,6 +207,9 @@ class LibraryScreen(Screen):
     def _update_columns(self) -> None:
         lst = self.query_one(LibraryList)
         width = max(20, lst.scrollable_content_region.width - 2)
+        if width == self._columns_width:
+            return
+        self._columns_width = width
         title_w, story_w, date_w, progress_w = columns(width)
         t = Text(no_wrap=True, end="")
         t.append(_fit("Title", title_w))
@@ -320,39 +220,104 @@ class LibraryScreen(Screen):
         t.append(" " + _fit("Tagged", progress_w))
         self.query_one("#columns", Static).update(t)
 
+    # -- reading the store --------------------------------------------------------------
     def reload(self, keep: str | None = None) -> None:
+        """Read every article from the store again (rows that did not change are kept)."""
         app = self.app
+        session = app.session
+        store = session.store
+        highlighted = keep or self.highlighted_id()
         try:
-            summaries = app.session.store.list_articles(app.session.annotator)
+            marks = store.change_marks()      # before the list: a change in between shows next time
+            summaries = store.list_articles(session.annotator)
         except NewsreaderError as exc:
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
-            summaries = []
-        highlighted = keep or self.highlighted_id()
+            summaries, marks = [], None
+        self.store_reads += 1
+        self._marks = marks
         names = source_names(summaries)
         summaries = sort_summaries(summaries, names)
+        old = self._rows
         rows: dict[str, ArticleRow] = {}
-        session = app.session
         for s in summaries:
-            group = names[s.id]
-            title = clean(s.title) if s.title else ""
-            if title:
-                rows[s.id] = ArticleRow(s, title, real_title=True, group=group)
-            else:
-                rows[s.id] = ArticleRow(s, session.untitled_title(s.id), real_title=False,
-                                        group=group)
+            row = old.get(s.id)
+            if row is None or row.summary != s:
+                group = names[s.id]
+                title = clean(s.title) if s.title else ""
+                if title:
+                    row = ArticleRow(s, title, real_title=True, group=group, no_source=NO_SOURCE)
+                else:
+                    row = ArticleRow(s, session.untitled_title(s.id), real_title=False,
+                                     group=group, no_source=NO_SOURCE)
+            rows[s.id] = row
         self._rows = rows
-        self._group_of = names
-        self._options = {aid: RowOption(row, id=aid) for aid, row in rows.items()}
-        self._order = [s.id for s in summaries]
-        self._last_filter = ([], None)
+        self._all = list(rows.values())
+        self._loaded = True
+        self._apply_counts()
         self._apply_stories()
+        self._forget_matches()
         top = self.query_one(TopBar)
         what = f"Library · {len(summaries)} article{'s' if len(summaries) != 1 else ''}"
         if self.pick_for:
             what = "Compare with… (Enter picks, Escape cancels)"
-        top.set_parts(what, "", app.session.annotator)
+        top.set_parts(what, "", session.annotator)
         self.apply_filter(self.query_one("#filter", Input).value, keep=highlighted)
         self.call_after_refresh(self._update_columns)
+
+    def _catch_up(self, keep: str | None) -> None:
+        """Back to the library: read only what changed since the store was last read."""
+        store = self.app.session.store
+        try:
+            marks = store.change_marks()
+            if self._marks is None or marks[0] != self._marks[0]:
+                self.reload(keep=keep)      # another process wrote: anything may have changed
+                return
+            changed: set[str] = set()
+            if marks[1] != self._marks[1]:  # labels changed (here): which articles
+                last, changed = store.labels_changed_since(self._marks[1])
+                marks = (marks[0], max(marks[1], last))
+            summaries = store.list_articles(self.app.session.annotator, ids=sorted(changed)) \
+                if changed else []
+        except NewsreaderError as exc:
+            self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
+            return
+        self._marks = marks
+        found = {s.id: s for s in summaries}
+        lst = self.query_one(LibraryList)
+        for aid in changed:
+            row, s = self._rows.get(aid), found.get(aid)
+            if row is None and s is None:
+                continue
+            if row is None or s is None or (s.title, s.source, s.date, s.location) != (
+                    row.summary.title, row.summary.source, row.summary.date, row.summary.location):
+                self.reload(keep=keep)      # an article came, went or was renamed: sort again
+                return
+            if s != row.summary:
+                row.set_counts(s)
+                lst.refresh_entry(row)
+        self._apply_counts()
+        self._highlight(keep)
+
+    def _apply_counts(self) -> None:
+        """Sentence counts of articles analysed here that the rows do not show yet (the
+        store gets them right after the analysis arrives)."""
+        analyses = getattr(self.app, "analyses", None) or {}
+        rows = self._rows
+        lst = self.query_one(LibraryList)
+        for aid, analysis in analyses.items():
+            row = rows.get(aid)
+            if row is not None and row.summary.n_sentences != len(analysis.sentences):
+                row.set_counts(dataclasses.replace(row.summary,
+                                                   n_sentences=len(analysis.sentences)))
+                lst.refresh_entry(row)
+
+    def _highlight(self, keep: str | None) -> None:
+        if not keep:
+            return
+        lst = self.query_one(LibraryList)
+        index = lst.index_of(keep)
+        if index is not None:
+            lst.highlighted = index
 
     # -- stories and counts (set by the app as they are worked out) -------------------
     def _apply_stories(self) -> bool:
@@ -369,9 +334,9 @@ class LibraryScreen(Screen):
 
     def stories_changed(self) -> None:
         """The app has new stories: show them (and filter by them) without re-reading."""
-        if not self.is_mounted or not self._apply_stories():
+        if not self._loaded or not self.is_mounted or not self._apply_stories():
             return
-        self._last_filter = ([], None)
+        self._forget_matches()
         self.apply_filter(self.query_one("#filter", Input).value, keep=self.highlighted_id())
 
     def set_sentence_count(self, article_id: str, n: int) -> None:
@@ -379,68 +344,94 @@ class LibraryScreen(Screen):
         row = self._rows.get(article_id)
         if row is None or row.summary.n_sentences == n:
             return
-        story = row.story
-        new = ArticleRow(dataclasses.replace(row.summary, n_sentences=n), row.title,
-                         real_title=row.real_title, group=row.group)
-        new.set_story(story)
-        self._rows[article_id] = new
-        self._options[article_id] = RowOption(new, id=article_id)
-        self._last_filter = ([], None)
-        self.apply_filter(self.query_one("#filter", Input).value, keep=self.highlighted_id())
+        row.set_counts(dataclasses.replace(row.summary, n_sentences=n))
+        self.query_one(LibraryList).refresh_entry(row)
 
     # -- list -------------------------------------------------------------------------------
     def highlighted_id(self) -> str | None:
-        lst = self.query_one(LibraryList)
-        option = lst.highlighted_option
+        option = self.query_one(LibraryList).highlighted_option
         return option.id if option is not None else None
 
-    def apply_filter(self, query: str, keep: str | None = None) -> None:
-        words = query.lower().split()
-        # typing narrows: search only what the previous query matched
-        last_words, last_ids = self._last_filter
-        pool = last_ids if (last_ids is not None and words and len(words) >= len(last_words)
-                            and all(w.startswith(lw) if i == len(last_words) - 1 else w == lw
-                                    for i, (w, lw) in enumerate(zip(words, last_words)))
-                            and words[:len(last_words) - 1] == last_words[:-1]) else self._order
-        rows = self._rows
-        ids = [aid for aid in pool
-               if aid != self.pick_for and all(w in rows[aid].search for w in words)]
-        self._last_filter = (words, ids)
-        lst = self.query_one(LibraryList)
-        options = self._options
-        shown = list(map(options.__getitem__, ids))
-        # a header row above each source's articles (ids are grouped already)
-        with_headers: list[Option] = []
-        start = 0
+    def _forget_matches(self) -> None:
+        self._matches.clear()
+        self._last_words = ()
+        self._headers.clear()
+
+    def _match(self, words: tuple[str, ...]) -> _Matches:
+        """The rows matching every word, narrowing the closest earlier result."""
+        memo = self._matches
+        hit = memo.get(words)
+        if hit is not None:
+            self._last_words = words
+            return hit
+        base = memo.get(())
+        if base is None:
+            pick_for = self.pick_for
+            rows = [r for r in self._all if r.id != pick_for] if pick_for else self._all
+            base = memo[()] = self._result(rows)
+        # typing narrows: search only what the previous query (or the best earlier one) matched
+        start: tuple[str, ...] = ()
+        if self._last_words in memo and _narrows(self._last_words, words):
+            start = self._last_words
+        else:
+            for before, result in memo.items():
+                if _narrows(before, words) and len(result.rows) < len(memo[start].rows):
+                    start = before
+        pool = memo[start].rows
+        for i, word in enumerate(words):
+            if i < len(start) - 1 or (i < len(start) and word == start[i]):
+                continue        # every row of the pool has it already
+            pool = [r for r in pool if word in r.search]
+        result = memo[words] = self._result(pool)
+        if len(memo) > FILTER_MEMO:
+            del memo[next(k for k in memo if k and k != words)]
+        self._last_words = words
+        return result
+
+    def _result(self, rows: list[ArticleRow]) -> _Matches:
+        # a header row above each source's articles (rows are grouped already)
+        entries: list = []
+        headers = self._headers
         groups = 0
-        for group, run in groupby(map(self._group_of.__getitem__, ids)):
-            n = len(list(run))
-            with_headers.append(RowOption(GroupHeader(group, n), disabled=True))
-            with_headers.extend(shown[start:start + n])
+        start = 0
+        for group, run in groupby(row.group for row in rows):
+            n = sum(1 for _ in run)
+            header = headers.get((group, n))
+            if header is None:
+                header = headers[(group, n)] = GroupHeader(group, n)
+            entries.append(header)
+            entries.extend(rows[start:start + n])
             start += n
             groups += 1
-        lst.set_rows(ids, shown, with_headers)
-        if ids:
-            chosen = options.get(keep) if keep else None
-            index = lst._option_to_index.get(chosen) if chosen is not None else None
+        return _Matches(rows, entries, groups)
+
+    def apply_filter(self, query: str, keep: str | None = None) -> None:
+        self._query = query
+        words = tuple(query.lower().split())
+        result = self._match(words)
+        rows = result.rows
+        lst = self.query_one(LibraryList)
+        lst.set_entries(result.entries, len(rows))
+        if rows:
+            index = lst.index_of(keep) if keep else None
             lst.highlighted = index if index is not None else 1
             if lst.highlighted == 1:
-                lst.scroll_y = 0     # the first group's header stays in view
+                lst.scroll_to(y=0, animate=False, immediate=True)   # the first group's header
         empty = self.query_one("#empty", Static)
-        empty.display = not ids
-        if not ids:
-            if self._order:
+        empty.display = not rows
+        if not rows:
+            if self._all:
                 empty.update(Content(f"No article matches {query!r}. Escape clears the filter."))
             else:
                 empty.update(Content(f"The library is empty. Press {self._key('library_add')} to add "
                                      "a web page, feed, file or folder, or start newsreader with "
                                      "PATH or URL arguments."))
-        total = len(self._order) - (1 if self.pick_for else 0)
-        status = f"{len(ids)} of {total} shown" if words else f"{total} article{'s' if total != 1 else ''}"
-        if groups:
-            status += f" · {groups} source{'s' if groups != 1 else ''}"
+        total = len(self._all) - (1 if self.pick_for and self.pick_for in self._rows else 0)
+        status = f"{len(rows)} of {total} shown" if words else f"{total} article{'s' if total != 1 else ''}"
+        if result.groups:
+            status += f" · {result.groups} source{'s' if result.groups != 1 else ''}"
         story_of = self._story_of
-        stories = {story_of[aid] for aid in ids if aid in story_of} if story_of else ()
+        stories = {story_of[r.id] for r in rows if r.id in story_of} if story_of else ()
         if stories:
             status += f" · {len(stories)} stor{'ies' if len(stories) != 1 else 'y'}"
         self.query_one(StatusLine).say(status + " · Enter opens · ctrl+q quits")
@@ -453,17 +444,20 @@ class LibraryScreen(Screen):
                 return key_text(self.app, b)
         return binding_id
 
+    def _filter_changed(self, value: str) -> None:
+        if self._loaded and value != self._query:
+            self.apply_filter(value)
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(event.value)
+        self._filter_changed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_open()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_library_list_picked(self, event: LibraryList.Picked) -> None:
         event.stop()
-        if event.option.id:
-            self._open(event.option.id)
+        self._open(event.article_id)
 
     def action_move(self, step: int) -> None:
         lst = self.query_one(LibraryList)
