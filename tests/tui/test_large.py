@@ -82,6 +82,17 @@ async def test_a_100k_word_document_opens_scrolls_and_tags_with_bounded_work(
 
     from newsreader.tui.widgets import document
     monkeypatch.setattr(document, "build_layout", counting_build)
+    # one-cell-wide text is wrapped a line at a time; the word-by-word wrap (half a
+    # second per layout of these 100,000 words) is only for wide or unusual characters
+    assert layout_mod._SLOW_CHAR.search(article.text.replace("\n", " ")) is None
+    word_by_word = []
+    real_reference = layout_mod.wrap_reference
+
+    def counting_reference(text, start, end, width):
+        word_by_word.append((start, end))
+        return real_reference(text, start, end, width)
+
+    monkeypatch.setattr(layout_mod, "wrap_reference", counting_reference)
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -100,6 +111,7 @@ async def test_a_100k_word_document_opens_scrolls_and_tags_with_bounded_work(
             # the compositor may ask for twice), never proportional to the document
             assert drawn <= 2 * height, (key, drawn)
         assert built >= 1 and len(layouts) == built, "a keystroke must never re-wrap the document"
+        assert word_by_word == [], "plain text must never take the word-by-word wrap"
         last = len(view.sentences) - 1
         accepted = view.sentences[0].suggestion.label
         assert labels_in_store(db_path, article.id) == {

@@ -12,8 +12,8 @@ WORDS = st.sampled_from(["the", "minister", "said", "北京", "中华人民共�
                          "Al-Shaibani", "x" * 30, "“quoted”", "a", "supercalifragilistic"])
 
 
-def paragraphs():
-    sentence = st.lists(WORDS, min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
+def paragraphs(words=WORDS):
+    sentence = st.lists(words, min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
     para = st.lists(sentence, min_size=1, max_size=4)
     return st.lists(para, min_size=1, max_size=5)
 
@@ -81,3 +81,115 @@ def test_a_word_longer_than_the_line_is_split():
     lines = wrap(text, 0, len(text), 10)
     assert all(cell_len(text[s:e].rstrip()) <= 10 for s, e in lines)
     assert "".join(text[s:e] for s, e in lines) == text
+
+
+# -- the line-at-a-time wrap must give exactly the word-by-word reference's lines ----------
+
+# one cell wide, the plain space the only whitespace: the fast path's alphabet
+NARROW = list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789.,;:!?'\"()[]-/") + [
+    "é", "ß", "ñ", "ø", "Ω", "Ж", "’", "“", "”", "–", "—", "…", "€", "·"]
+# what sends a unit to the reference: wide CJK, emoji (with ZWJ and variation
+# selectors), combining marks, other whitespace, control characters a test may pass
+OTHER = ["中", "华", "。", "🙂", "👩\u200d🔬", "❤\ufe0f", "\u0301", "e\u0301", "\u00a0", "\u3000",
+         "\u2009", "\t", "\x01", "\u200b", "\ufffd", "ﾊ", "Ａ"]
+
+
+def _units(alphabet):
+    chars = st.sampled_from(alphabet)
+    word = st.lists(chars, min_size=1, max_size=14).map("".join)
+    runs = st.one_of(word, st.sampled_from([" ", " ", " ", "  ", "    "]))
+    return st.lists(runs, max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_units(NARROW), width=st.integers(min_value=1, max_value=40), data=st.data())
+def test_the_narrow_wrap_gives_the_reference_lines(text, width, data):
+    from newsreader.tui.layout import _SLOW_CHAR, _wrap_narrow, wrap_reference
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert _SLOW_CHAR.search(text, start, end) is None   # wrap() takes the fast path
+    assert _wrap_narrow(text, start, end, width) == wrap_reference(text, start, end, width)
+    assert wrap(text, start, end, width) == wrap_reference(text, start, end, width)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_units(NARROW + OTHER), width=st.integers(min_value=1, max_value=40), data=st.data())
+def test_wrap_gives_the_reference_lines_on_any_text(text, width, data):
+    from newsreader.tui.layout import wrap_reference
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert wrap(text, start, end, width) == wrap_reference(text, start, end, width)
+
+
+def test_narrow_wrap_equals_the_reference_on_every_short_text():
+    """Exhaustive over a small alphabet: every arrangement of spaces, letters and a
+    hyphen up to 8 characters, at every width up to 9, from offset 0 and inside a text."""
+    from itertools import product
+
+    from newsreader.tui.layout import _wrap_narrow, wrap_reference
+
+    for n in range(9):
+        for chars in product("a -", repeat=n):
+            text = "".join(chars)
+            padded = "b " + text + " b"
+            for width in range(1, 10):
+                assert _wrap_narrow(text, 0, n, width) == wrap_reference(text, 0, n, width), (text, width)
+                assert _wrap_narrow(padded, 2, 2 + n, width) == wrap_reference(padded, 2, 2 + n, width), \
+                    (text, width)
+
+
+def test_narrow_wrap_edge_cases():
+    from newsreader.tui.layout import _wrap_narrow, wrap_reference
+
+    cases = ["", " ", "     ", "   lead", "trail   ", "abcde fg", "abcde  fg", "abcdefghij",
+             "a bcdefghij", "ab      cd", "abcdefgh ij", "x" * 23 + " y", "a b c d e f g h i j",
+             "word, word. word! w", "   " + "z" * 12 + "   q   "]
+    for text in cases:
+        for width in range(1, 14):
+            assert _wrap_narrow(text, 0, len(text), width) == wrap_reference(text, 0, len(text), width), \
+                (text, width)
+            # with absolute offsets inside a longer text too
+            padded = "@@ " + text + " @@"
+            assert _wrap_narrow(padded, 3, 3 + len(text), width) == \
+                wrap_reference(padded, 3, 3 + len(text), width), (text, width)
+
+
+def _reference_layout(article, sentences, width):
+    """build_layout with every unit sent through the word-by-word reference wrap."""
+    import re
+
+    from newsreader.tui import layout as layout_mod
+
+    fast = layout_mod._SLOW_CHAR
+    layout_mod._SLOW_CHAR = re.compile("")   # matches everywhere: the fast path is never taken
+    try:
+        return build_layout(article, sentences, width)
+    finally:
+        layout_mod._SLOW_CHAR = fast
+
+
+MIXED_WORDS = st.sampled_from(["the", "minister", "said", "北京", "🙂", "naïve", "x" * 30, "“quoted”",
+                               "a", "—", "e\u0301t\u0301e", "Al-Shaibani", "supercalifragilistic"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(paras=paragraphs(MIXED_WORDS), width=st.integers(min_value=8, max_value=90),
+       with_sentences=st.booleans())
+def test_layout_equals_the_reference_layout(paras, width, with_sentences):
+    article, sentences = _article(paras)
+    sentences = sentences if with_sentences else None
+    assert build_layout(article, sentences, width) == _reference_layout(article, sentences, width)
+
+
+def test_display_text_replaces_exactly_the_control_characters():
+    from newsreader.tui.layout import CONTROL_TABLE
+
+    plain = "Plain text, “quotes” — and 中文 🙂.\nSecond line."
+    assert display_text(plain) is plain   # nothing to replace: no copy
+    every = "".join(map(chr, range(0, 0x2100)))
+    assert display_text(every) == every.translate(CONTROL_TABLE)
+    for c in range(0, 0xA0):
+        ch = chr(c)
+        assert display_text("a" + ch + "b") == ("a" + ch + "b").translate(CONTROL_TABLE)
