@@ -116,3 +116,41 @@ async def test_a_100k_word_document_opens_scrolls_and_tags_with_bounded_work(
         accepted = view.sentences[0].suggestion.label
         assert labels_in_store(db_path, article.id) == {
             0: accepted, 1: "fact", 2: "quote", last - 1: "opinion"}
+
+
+async def test_resizing_the_100k_word_document_keeps_the_cursor_in_view(
+        make_app, big_article, monkeypatch):
+    path, article, analysis = big_article
+    widths = []
+    real_build = layout_mod.build_layout
+
+    def counting_build(*args, **kwargs):
+        widths.append(args[2])
+        return real_build(*args, **kwargs)
+
+    from newsreader.tui.widgets import document
+    monkeypatch.setattr(document, "build_layout", counting_build)
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = doc(app)
+        middle = len(view.sentences) // 2
+        view.move_to(middle)
+        await pilot.pause()
+        for size in ((70, 30), (160, 45), (40, 20), (120, 40)):
+            built = len(widths)
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            lay = view.text_layout
+            assert view.cursor == middle
+            first, last = lay.sentence_lines(middle)
+            top = int(view.scroll_y)
+            height = view.scrollable_content_region.height
+            # the cursor's sentence is on screen at the new width
+            assert top <= first and min(last, first + height - 1) < top + height, (size, top, first)
+            assert lay.starts[first] == view.sentences[middle].start
+            assert len(lay) == len(real_build(article, view.sentences, lay.width, view._text))
+            assert len(widths) - built <= 2, "one layout per new width (two when the panel toggles)"
+        await pilot.press("j")
+        await pilot.pause()
+        assert view.cursor == middle + 1
