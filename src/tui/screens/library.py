@@ -169,6 +169,7 @@ class LibraryScreen(Screen):
         self._columns_width: int | None = None
         self._query: str | None = None         # the filter text the list shows
         self.store_reads = 0              # times the whole article list was read (for tests)
+        self.rows_scanned = 0             # rows the filter looked at (for tests)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -381,6 +382,7 @@ class LibraryScreen(Screen):
         for i, word in enumerate(words):
             if i < len(start) - 1 or (i < len(start) and word == start[i]):
                 continue        # every row of the pool has it already
+            self.rows_scanned += len(pool)
             pool = [r for r in pool if word in r.search]
         result = memo[words] = self._result(pool)
         if len(memo) > FILTER_MEMO:
@@ -416,7 +418,7 @@ class LibraryScreen(Screen):
             index = lst.index_of(keep) if keep else None
             lst.highlighted = index if index is not None else 1
             if lst.highlighted == 1:
-                lst.scroll_to(y=0, animate=False, immediate=True)   # the first group's header
+                lst.scroll_to_row(0)   # the first group's header
         empty = self.query_one("#empty", Static)
         empty.display = not rows
         if not rows:
@@ -478,7 +480,7 @@ class LibraryScreen(Screen):
                 return
         lst.highlighted = target
         if target > 0 and options[target - 1].disabled and lst.scroll_y > target - 1:
-            lst.scroll_to(y=target - 1, animate=False, immediate=True)   # show its header
+            lst.scroll_to_row(target - 1)   # show its header
 
     def action_open(self) -> None:
         aid = self.highlighted_id()

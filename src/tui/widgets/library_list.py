@@ -237,7 +237,7 @@ class LibraryList(ScrollView, can_focus=True):
         self._highlighted = None
         self._hover = None
         self._set_height(len(entries))
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_to_row(0)
         self.refresh()
 
     def index_of(self, article_id: str) -> int | None:
@@ -293,6 +293,11 @@ class LibraryList(ScrollView, can_focus=True):
         i = self._highlighted
         return self._entries[i] if i is not None else None
 
+    def scroll_to_row(self, y: int) -> None:
+        """Put row ``y`` at the top (as far as the rows go), now; also before the layout
+        that shows the scrollbar (``force``)."""
+        self.scroll_to(y=y, animate=False, force=True, immediate=True)
+
     def _show(self, index: int | None) -> None:
         """Scroll as little as needed to bring row ``index`` into view."""
         if index is None or not self.is_mounted:
@@ -300,9 +305,9 @@ class LibraryList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
         if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
+            self.scroll_to_row(index)
         elif height and index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+            self.scroll_to_row(index - height + 1)
 
     def _step(self, start: int, direction: int) -> int | None:
         entries = self._entries
@@ -318,7 +323,7 @@ class LibraryList(ScrollView, can_focus=True):
         if index is not None:
             self.highlighted = index
             if index == 1:
-                self.scroll_to(y=0, animate=False, immediate=True)   # its header too
+                self.scroll_to_row(0)   # its header too
 
     def action_last(self) -> None:
         index = self._step(len(self._entries) - 1, -1)
