@@ -302,7 +302,7 @@ async def test_model_failing_to_load_shows_text_and_says_why(how, open_app, monk
         model = None
     else:
         model = str(_broken_model(tmp_path / "broken-model"))
-        expect = ["could not be loaded"]
+        expect = ["cannot load spaCy pipeline"]
     app, article = open_app("The council said the bridge would reopen on Monday. Critics "
                             "called the plan reckless.\n\nA second paragraph follows.",
                             warm=False, model=model)
