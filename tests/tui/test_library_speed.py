@@ -421,3 +421,28 @@ def test_list_articles_counts_like_before(tmp_path):
         assert got[who] == expected
         assert any(n for _, n in expected)
     con.close()
+
+
+async def test_the_column_titles_line_up_with_the_rows_with_and_without_a_scrollbar(
+        make_app, db_path):
+    fill(db_path, generated(60))
+    app = make_app()
+    async with app.run_test(size=(90, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        def columns_at() -> tuple[int, int]:
+            lines = screen_text(app).splitlines()
+            header = next(line for line in lines if line.lstrip().startswith("Title"))
+            row = next(line for line in lines if "The " in line and "2024-01-" in line)
+            return header.index("Date"), row.index("2024-01-")
+
+        lst = app.screen.query_one(LibraryList)
+        assert lst.show_vertical_scrollbar
+        date_title, date = columns_at()
+        assert date_title == date
+        await pilot.press(*"story 012")          # one row: no scrollbar, wider rows
+        await pilot.pause()
+        assert not lst.show_vertical_scrollbar
+        assert columns_at()[0] == columns_at()[1] != date

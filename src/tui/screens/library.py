@@ -207,7 +207,7 @@ class LibraryScreen(Screen):
 
     def _update_columns(self) -> None:
         lst = self.query_one(LibraryList)
-        width = max(20, lst.scrollable_content_region.width - 2)
+        width = max(20, lst.row_width() - 2)
         if width == self._columns_width:
             return
         self._columns_width = width
@@ -414,6 +414,7 @@ class LibraryScreen(Screen):
         rows = result.rows
         lst = self.query_one(LibraryList)
         lst.set_entries(result.entries, len(rows))
+        self._update_columns()      # in this frame, also when the scrollbar comes or goes
         if rows:
             index = lst.index_of(keep) if keep else None
             lst.highlighted = index if index is not None else 1
@@ -456,6 +457,10 @@ class LibraryScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_open()
+
+    def on_library_list_width_changed(self, event: LibraryList.WidthChanged) -> None:
+        event.stop()
+        self._update_columns()
 
     def on_library_list_picked(self, event: LibraryList.Picked) -> None:
         event.stop()

@@ -196,6 +196,9 @@ class LibraryList(ScrollView, can_focus=True):
     }
     """
 
+    class WidthChanged(Message):
+        """The rows' width changed (the list was resized, or its scrollbar came or went)."""
+
     class Picked(Message):
         """An article row was clicked."""
 
@@ -261,6 +264,7 @@ class LibraryList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if (self.virtual_size.height > height) != (rows > height) or not self.is_mounted:
             self.virtual_size = size          # the scrollbar comes or goes: a layout
+            self.post_message(self.WidthChanged())
         else:
             # no layout: the same scrollbar, another length
             self.set_reactive(Widget.virtual_size, size)
@@ -269,6 +273,15 @@ class LibraryList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._set_height(len(self._entries))
         self._show(self._highlighted)
+        self.post_message(self.WidthChanged())
+
+    def row_width(self) -> int:
+        """The width rows are drawn at once the layout has caught up with the rows
+        (the scrollbar shown when they do not fit)."""
+        width = self.size.width
+        if len(self._entries) > self.size.height:
+            width -= self.styles.scrollbar_size_vertical
+        return max(0, width)
 
     # -- the highlight -------------------------------------------------------------------
     @property
