@@ -246,7 +246,10 @@ class NewsreaderApp(App):
             if start:
                 self._nlp_running = True
         if start:
-            self._analysis_worker()
+            # after the first paint: for a large article the worker first parses the cached
+            # analysis (JSON, seconds of CPU for the largest), which would hold the GIL
+            # while the text is drawn
+            self.call_after_refresh(self._analysis_worker)
         return None
 
     def queue_analysis(self, articles: Iterable[Article]) -> None:
