@@ -446,3 +446,42 @@ async def test_the_column_titles_line_up_with_the_rows_with_and_without_a_scroll
         await pilot.pause()
         assert not lst.show_vertical_scrollbar
         assert columns_at()[0] == columns_at()[1] != date
+
+
+async def test_the_compare_picker_borrows_the_librarys_rows(make_app, db_path, monkeypatch,
+                                                           sample_articles):
+    fill(db_path, generated(30))
+    reads = StoreReads(monkeypatch)
+    app = make_app()
+    a, b = (s.id for s in sample_articles)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")                   # the library was never shown: read it
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, LibraryScreen) and picker.pick_for == a
+        assert picker.store_reads == 1 and reads.calls == [None]
+        assert picker.query_one(LibraryList).article_count == 31
+        await pilot.press("escape")              # cancel
+        await pilot.pause()
+        await pilot.press("f")                   # a label on the reader's article
+        await pilot.press("escape")              # the library: a full read, first shown
+        assert reads.calls == [None, None]
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f")                   # another label
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        assert picker.pick_for == a
+        # the rows come from the library below; only the tagged article is read again
+        assert picker.store_reads == 0 and reads.calls == [None, None, [a]]
+        lst = picker.query_one(LibraryList)
+        assert lst.article_count == 31 and lst.index_of(a) is None
+        assert picker._rows[a].summary.n_tagged == 2
+        assert "Compare with" in screen_text(app)
+        await pilot.press(*"2025")               # the other sample (dated 2025)
+        assert lst.article_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [v.article.id for v in app.screen.query("DocumentView")] == [a, b]

@@ -46,6 +46,8 @@ from ..widgets.library_list import (  # noqa: F401 - part of this module's inter
 NO_SOURCE = "No source"
 # filter results kept for queries typed before (Backspace goes back to one)
 FILTER_MEMO = 64
+# back in the library, more articles than this with new labels: read them all again
+CATCH_UP_MAX = 500
 
 
 def source_name(summary: ArticleSummary) -> str:
@@ -193,9 +195,27 @@ class LibraryScreen(Screen):
         keep = self.app.last_reader[0] if self.app.last_reader else None
         if self._loaded:
             self._catch_up(keep)
+        elif self._borrow():
+            self._catch_up(keep, present=True)
         else:
             self.reload(keep=keep)
         self.query_one("#filter", Input).focus()
+
+    def _borrow(self) -> bool:
+        """A picker (compare) starts from the rows of the library below it, when that one
+        has read the store, and then reads only what changed since."""
+        if self.pick_for is None:
+            return False
+        for screen in self.app.screen_stack:
+            if isinstance(screen, LibraryScreen) and screen is not self and screen._loaded \
+                    and screen._marks is not None:
+                self._rows = dict(screen._rows)
+                self._all = list(screen._all)
+                self._story_of = dict(screen._story_of)
+                self._marks = screen._marks
+                self._loaded = True
+                return True
+        return False
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_columns)
@@ -255,18 +275,24 @@ class LibraryScreen(Screen):
         self._all = list(rows.values())
         self._loaded = True
         self._apply_counts()
+        self._present(highlighted)
+
+    def _present(self, keep: str | None) -> None:
+        """Show the rows (after they were read): stories, top bar, the filter's matches."""
         self._apply_stories()
         self._forget_matches()
         top = self.query_one(TopBar)
-        what = f"Library · {len(summaries)} article{'s' if len(summaries) != 1 else ''}"
+        n = len(self._all)
+        what = f"Library · {n} article{'s' if n != 1 else ''}"
         if self.pick_for:
             what = "Compare with… (Enter picks, Escape cancels)"
-        top.set_parts(what, "", session.annotator)
-        self.apply_filter(self.query_one("#filter", Input).value, keep=highlighted)
+        top.set_parts(what, "", self.app.session.annotator)
+        self.apply_filter(self.query_one("#filter", Input).value, keep=keep)
         self.call_after_refresh(self._update_columns)
 
-    def _catch_up(self, keep: str | None) -> None:
-        """Back to the library: read only what changed since the store was last read."""
+    def _catch_up(self, keep: str | None, *, present: bool = False) -> None:
+        """Back to the library: read only what changed since the store was last read
+        (``present``: the rows were borrowed, show them)."""
         store = self.app.session.store
         try:
             marks = store.change_marks()
@@ -277,10 +303,15 @@ class LibraryScreen(Screen):
             if marks[1] != self._marks[1]:  # labels changed (here): which articles
                 last, changed = store.labels_changed_since(self._marks[1])
                 marks = (marks[0], max(marks[1], last))
+            if len(changed) > CATCH_UP_MAX:
+                self.reload(keep=keep)
+                return
             summaries = store.list_articles(self.app.session.annotator, ids=sorted(changed)) \
                 if changed else []
         except NewsreaderError as exc:
             self.query_one(StatusLine).say(f"Cannot read the library: {exc}", "error")
+            if present:
+                self._present(keep)
             return
         self._marks = marks
         found = {s.id: s for s in summaries}
@@ -297,7 +328,10 @@ class LibraryScreen(Screen):
                 row.set_counts(s)
                 lst.refresh_entry(row)
         self._apply_counts()
-        self._highlight(keep)
+        if present:
+            self._present(keep)
+        else:
+            self._highlight(keep)
 
     def _apply_counts(self) -> None:
         """Sentence counts of articles analysed here that the rows do not show yet (the
