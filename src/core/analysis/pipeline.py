@@ -215,9 +215,10 @@ class _Partial:
         first = len(self.sentences)
         sugg = doc._.nr_suggestions if doc.has_extension("nr_suggestions") else None
         for i, sent in enumerate(doc.sents):
-            raw = sent.text
-            s = sent.start_char + off + (len(raw) - len(raw.lstrip()))
-            e = sent.start_char + off + len(raw.rstrip())
+            s0 = sent.start_char + off
+            raw = text[s0:sent.end_char + off]   # == sent.text, without re-joining tokens
+            s = s0 + (len(raw) - len(raw.lstrip()))
+            e = s0 + len(raw.rstrip())
             if e <= s:
                 e = s
             para = bisect.bisect_right(self.para_starts, s) - 1
