@@ -33,7 +33,6 @@ from .analysis_host import AnalysisCancelled, AnalysisHost
 from .keymap import APP_BINDINGS
 from .screens.add import AddScreen
 from .screens.help import HelpScreen
-from .screens.library import LibraryScreen
 from .screens.reader import CompareScreen, DocumentScreen, ReaderScreen
 from .session import Session
 from .stories import StoryBook, StoryInfo
@@ -82,6 +81,21 @@ class StoriesReady(Message):
         self.error = error
 
 
+class StartScreen(Screen):
+    """What lies under the article(s) opened at start-up until the library is first shown.
+
+    Building the library (its widgets and styles) under the reader would only delay
+    the article's first frame; ``show_library`` replaces this screen with it.
+    """
+
+
+def _library():
+    """The library screen class (its module is imported when the library is first needed)."""
+    from .screens.library import LibraryScreen
+
+    return LibraryScreen
+
+
 class NewsreaderApp(App):
     """Read news critically; tag every sentence as fact, quote or opinion."""
 
@@ -116,7 +130,9 @@ class NewsreaderApp(App):
 
     # -- start / stop -------------------------------------------------------------
     def get_default_screen(self) -> Screen:
-        return LibraryScreen()
+        if self.open_ids:   # the library is built when first shown, not under the article
+            return StartScreen()
+        return _library()()
 
     def on_unmount(self) -> None:
         self.close_children()
@@ -136,6 +152,8 @@ class NewsreaderApp(App):
             self.open_compare(self.open_ids[0], self.open_ids[1])
         elif self.open_ids:
             self.open_article(self.open_ids[0])
+        if len(self.screen_stack) == 1:   # the article could not be opened (said why)
+            self.show_library()
         self.call_after_refresh(self.refresh_stories)   # after the first paint
 
     # -- navigation ---------------------------------------------------------------
@@ -173,6 +191,12 @@ class NewsreaderApp(App):
     def show_library(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        base = self.screen_stack[0]
+        if isinstance(base, StartScreen):
+            # switch_screen drops the result callback a pushed screen has; the default
+            # screen was never pushed, so give it one (textual 8.2.8, pinned)
+            base._push_result_callback(self, None)
+            self.switch_screen(_library()())
 
     def resume_last_reader(self) -> None:
         if self.last_reader and len(self.last_reader) == 2:
@@ -185,7 +209,7 @@ class NewsreaderApp(App):
             if other:
                 self.open_compare(article_id, other)
 
-        self.push_screen(LibraryScreen(pick_for=article_id), chosen)
+        self.push_screen(_library()(pick_for=article_id), chosen)
 
     def open_story(self, article_id: str, *, keep: bool = False) -> None:
         """Compare two articles of ``article_id``'s story: its first two by date, or
@@ -348,7 +372,7 @@ class NewsreaderApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, DocumentScreen):
                 screen.analysis_ready(aid)
-            elif isinstance(screen, LibraryScreen) and message.analysis is not None:
+            elif isinstance(screen, _library()) and message.analysis is not None:
                 screen.set_sentence_count(aid, len(message.analysis.sentences))
         if message.analysis is not None and message.article is not None:
             self._story_inputs().offer(message.article, message.analysis)
@@ -391,7 +415,7 @@ class NewsreaderApp(App):
             self.notify(message.error or "stories could not be worked out", severity="warning",
                         timeout=10)
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
+            if isinstance(screen, _library()):
                 screen.stories_changed()
         if self._stories_again:
             self._stories_again = False
@@ -453,7 +477,7 @@ class NewsreaderApp(App):
             self._library_timer.stop()
             self._library_timer = None
         screen = self.screen
-        if isinstance(screen, LibraryScreen) and screen.is_mounted:
+        if isinstance(screen, _library()) and screen.is_mounted:
             screen.reload(keep=keep)
 
     def on_add_finished(self, message: AddFinished) -> None:

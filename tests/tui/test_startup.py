@@ -70,3 +70,21 @@ def test_a_cached_article_starts_no_analysis_process(tmp_path, sample_analyses):
         sample_analyses[article.id])
     got = _run(_BUILD.format(path=sample_paths()[0], data=str(data)), tmp_path)
     assert got == {"starts": [], "running": False}
+
+
+async def test_an_article_that_cannot_be_opened_leaves_the_library_not_a_blank_screen(
+        make_app, db_path, warm_cache):
+    import sqlite3
+
+    from tui_helpers import screen_text, settle
+
+    from newsreader.tui.screens.library import LibraryScreen
+
+    app = make_app(sample_paths()[0])
+    with sqlite3.connect(db_path) as con:       # gone from the store before the app runs
+        con.execute("DELETE FROM articles WHERE id = ?", (app.open_ids[0],))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen) and len(app.screen_stack) == 1
+        assert "Library · 0 articles" in screen_text(app)
+        assert any("is not in the library" in n.message for n in app._notifications)
