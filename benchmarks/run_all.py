@@ -70,6 +70,7 @@ def own(name: str, mode: str, tmp: Path) -> tuple[Report | None, int]:
 
 _ROW = re.compile(r"^(bare|ours)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", re.M)
 _RATIO = re.compile(r"throughput ours/bare: ([\d.]+)% \(medians\), ([\d.]+)% \(best runs\)")
+_CPU_RATIO = re.compile(r"throughput ours/bare by CPU time: ([\d.]+)% \(medians\)")
 
 
 def analyze(mode: str) -> tuple[Report | None, int]:
@@ -93,20 +94,27 @@ def analyze(mode: str) -> tuple[Report | None, int]:
             eprint(f"bench_analyze.py --articles {n} --workers {workers}: no result (exit {code})")
             worst = worst or code or 1
             continue
-        runs[(n, workers)] = (found["bare"], found["ours"], float(ratio.group(1)) / 100)
+        cpu = _CPU_RATIO.search(out)
+        cpu_ratio = float(cpu.group(1)) / 100 if cpu else None
+        runs[(n, workers)] = (found["bare"], found["ours"], float(ratio.group(1)) / 100, cpu_ratio)
         rows.append((f"{n:,} articles, {workers} worker{'s' if workers > 1 else ''}", repeats,
                      f"{found['bare'][1]:.2f}", f"{found['ours'][1]:.2f}",
-                     f"{found['ours'][3]:.1f}", f"{ratio.group(1)}%", f"{ratio.group(2)}%"))
+                     f"{found['ours'][3]:.1f}", f"{ratio.group(1)}%", f"{ratio.group(2)}%",
+                     f"{cpu.group(1)}%" if cpu else "-"))
     report.command = " ; ".join(commands)
     if mode != "full":
         report.note(f"{mode} mode: smaller corpora than the issue's 200 and 2,000 articles")
     report.add_table(table(["corpus", "repeats", "bare median s", "ours median s",
-                            "ours articles/s", "ours/bare (medians)", "ours/bare (best)"], rows,
+                            "ours articles/s", "ours/bare (medians)", "ours/bare (best)",
+                            "ours/bare CPU time (medians)"], rows,
                            title="newsreader analyze_many vs bare nlp.pipe, same model, same texts "
                                  "(bench_analyze.py)"))
-    for (n, workers), (_, _, r) in sorted(runs.items()):
+    for (n, workers), (_, _, r, c) in sorted(runs.items()):
+        # judged on wall-time medians (the measure); CPU time, steadier on a loaded
+        # machine, is shown beside it
         report.target(f"analysis throughput, {n:,} articles, {workers} worker(s)",
-                      ">= 85% of bare nlp.pipe", f"{r:.0%}", r >= 0.85)
+                      ">= 85% of bare nlp.pipe",
+                      f"{r:.0%}" + (f" (by CPU time {c:.0%})" if c is not None else ""), r >= 0.85)
     sizes = sorted({n for n, w in runs if w == 1})
     if len(sizes) >= 2:
         # linear: the time per article stays the same from the small to the large corpus; the

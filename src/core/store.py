@@ -376,6 +376,11 @@ class Store:
                f"articles.id {where}ORDER BY added_at DESC, title, id")
         return [ArticleSummary(*row) for row in self._db.query(sql, params)]
 
+    def article_ids(self) -> list[str]:
+        """Every article's id, in list_articles' order (without its per-article counts)."""
+        return [row[0] for row in self._db.query(
+            "SELECT id FROM articles ORDER BY added_at DESC, title, id", ())]
+
     def change_marks(self) -> tuple[int, int]:
         """A cheap look at what changed: ``(others, last_event)``.
 

@@ -94,7 +94,7 @@ class StoryBook:
                     self._pairs[aid] = pair
             names = self._cached_names()
             store = self.store
-            ids = [s.id for s in store.list_articles()]
+            ids = store.article_ids()
             # a cache file is named "<article id>-<key of version and model>.json.gz"
             probe = "0" * 16
             suffix = self.cache.path_for(probe, model).name[len(probe):]

@@ -83,6 +83,7 @@ def test_list_articles_newest_first(store):
     other = Article(id="ffff000011112222", text="Another one.", title="B")
     store.add_article(other)
     assert [a.id for a in store.list_articles()] == [other.id, ARTICLE.id]
+    assert store.article_ids() == [other.id, ARTICLE.id]   # the same order, without counts
 
 
 def test_tag_returns_previous_and_persists(store, tmp_path):
