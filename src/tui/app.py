@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -28,14 +29,14 @@ from textual.worker import get_current_worker
 from newsreader.core.errors import ModelError, NewsreaderError
 from newsreader.core.models import Analysis, Article
 
-from .add_host import AddLine, AddOutcome, AddRun
 from .analysis_host import AnalysisCancelled, AnalysisHost
 from .keymap import APP_BINDINGS
-from .screens.add import AddScreen
-from .screens.help import HelpScreen
 from .screens.reader import CompareScreen, DocumentScreen, ReaderScreen
 from .session import Session
-from .stories import StoryBook, StoryInfo
+
+if TYPE_CHECKING:   # imported when first used: adding, help and stories are not needed to start
+    from .add_host import AddLine, AddOutcome, AddRun
+    from .stories import StoryBook, StoryInfo
 
 # Articles larger than this read their cached analysis in the worker, not at first paint.
 SYNC_CACHE_CHARS = 400_000
@@ -231,6 +232,8 @@ class NewsreaderApp(App):
             self.open_compare(info.article_ids[0], info.article_ids[1])
 
     def action_show_keys(self) -> None:
+        from .screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
@@ -381,6 +384,8 @@ class NewsreaderApp(App):
     # -- stories --------------------------------------------------------------------------
     def _story_inputs(self) -> StoryBook:
         if self._story_book is None:
+            from .stories import StoryBook
+
             self._story_book = StoryBook(self.session.store, self.session.cache,
                                          lambda: self.session.model_key)
         return self._story_book
@@ -423,6 +428,8 @@ class NewsreaderApp(App):
 
     # -- adding sources ------------------------------------------------------------------
     def action_add_source(self) -> None:
+        from .screens.add import AddScreen
+
         if isinstance(self.screen, AddScreen):
             return
         self.push_screen(AddScreen(), self.add_items)
@@ -439,6 +446,8 @@ class NewsreaderApp(App):
     def _add_worker(self, items: list[str]) -> None:
         worker = get_current_worker()
         log = self.session.paths.data_dir / "add.log"
+        from .add_host import AddRun
+
         run = AddRun(self.session.store.path, items, log=log)
         self._add_runs.add(run)
         count = 0
