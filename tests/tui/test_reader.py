@@ -741,3 +741,27 @@ async def test_labels_follow_their_sentences_when_the_segmentation_changes(
         assert view.labels == {1: "opinion", 2: "quote"}
         assert view.sentences[1].text == old.sentences[2].text
     assert labels_in_store(db_path, article.id) == {1: "opinion", 2: "quote"}
+
+
+@pytest.mark.usefixtures("warm_cache")
+async def test_cursor_and_label_messages_go_straight_to_the_screen(make_app):
+    """The status line is updated in the frame that moves the cursor: the view's messages
+    are posted to the screen itself, not bubbled through the containers (a frame each)."""
+    app = make_app(*sample_paths())          # compare: each view sits two containers deep
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        seen: list[str] = []
+        for container in app.screen.query("#panes, .pane"):
+            post = container.post_message
+
+            def spy(message, post=post):
+                seen.append(type(message).__name__)
+                return post(message)
+
+            container.post_message = spy
+        await pilot.press("j", "f", "right_square_bracket")
+        await pilot.pause()
+        view = app.screen.active_view
+        assert view.cursor == 2 and view.labels == {1: "fact"}
+        assert f"sentence 3/{len(view.sentences)}" in screen_text(app)
+        assert not {"CursorMoved", "LabelsChanged", "SelectionChanged"} & set(seen), seen

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
+from textual.dom import NoScreen
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -110,6 +111,15 @@ toggle entity, quotation and claim highlights.
             super().__init__()
             self.view = view
 
+    def _tell(self, message: Message) -> None:
+        """Post one of the messages above straight to the screen, which shows the status:
+        bubbling up through the containers first delays the status line by a frame or two."""
+        try:
+            screen = self.screen
+        except NoScreen:
+            screen = None
+        (screen if screen is not None else self).post_message(message)
+
     def __init__(self, article: Article, *, labels: dict[int, str] | None = None,
                  analysis: Analysis | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -171,7 +181,7 @@ toggle entity, quotation and claim highlights.
         anchor = self._top_char()
         self._set_analysis(analysis)
         self._relayout(anchor)
-        self.post_message(self.CursorMoved(self))
+        self._tell(self.CursorMoved(self))
         self.refresh_bindings()
 
     def set_failed(self, reason: str) -> None:
@@ -179,13 +189,13 @@ toggle entity, quotation and claim highlights.
         self.failed = reason
         self.status = f"highlights unavailable: {reason}"
         self.refresh()
-        self.post_message(self.CursorMoved(self))
+        self._tell(self.CursorMoved(self))
         self.refresh_bindings()
 
     def set_labels(self, labels: dict[int, str]) -> None:
         self.labels = dict(labels)
         self.refresh()
-        self.post_message(self.LabelsChanged(self))
+        self._tell(self.LabelsChanged(self))
 
     def set_layer(self, layer: str, on: bool) -> None:
         self.shown_layers[layer] = on
@@ -373,13 +383,13 @@ toggle entity, quotation and claim highlights.
                 self.sentences[pos].start <= self.selected.start < self.sentences[pos].end):
             self.selected = None
             self.refresh()
-            self.post_message(self.SelectionChanged(self))
+            self._tell(self.SelectionChanged(self))
         else:
             self._refresh_sentence(old)
             self._refresh_sentence(pos)
         if follow:
             self._follow_cursor()
-        self.post_message(self.CursorMoved(self))
+        self._tell(self.CursorMoved(self))
 
     def _follow_cursor(self) -> None:
         if self.cursor is None or not self.sentences or not self.size.height:
@@ -399,7 +409,7 @@ toggle entity, quotation and claim highlights.
     def select_entity(self, entity: Entity | None) -> None:
         self.selected = entity
         self.refresh()
-        self.post_message(self.SelectionChanged(self))
+        self._tell(self.SelectionChanged(self))
 
     def move_to_char(self, offset: int, *, select: Entity | None = None) -> None:
         if self.hl is None:
@@ -475,7 +485,7 @@ toggle entity, quotation and claim highlights.
             return
         self.labels[sentence.index] = label   # shown only after the store committed it
         self._refresh_sentence(self.cursor)
-        self.post_message(self.LabelsChanged(self))
+        self._tell(self.LabelsChanged(self))
         if self.cursor is not None and self.cursor < len(self.sentences) - 1:
             self.move_to(self.cursor + 1)
 
@@ -495,7 +505,7 @@ toggle entity, quotation and claim highlights.
             return
         self.labels.pop(sentence.index, None)
         self._refresh_sentence(self.cursor)
-        self.post_message(self.LabelsChanged(self))
+        self._tell(self.LabelsChanged(self))
 
     def _apply_change(self, change, verb: str) -> None:
         if change is None:
@@ -505,7 +515,7 @@ toggle entity, quotation and claim highlights.
             self.labels.pop(change.sentence_index, None)
         else:
             self.labels[change.sentence_index] = change.label
-        self.post_message(self.LabelsChanged(self))
+        self._tell(self.LabelsChanged(self))
         pos = self.hl.position_of_index.get(change.sentence_index) if self.hl else None
         if pos is not None:
             self._refresh_sentence(pos)
@@ -553,7 +563,7 @@ toggle entity, quotation and claim highlights.
             self.set_layer(layer, not self.shown_layers[layer])
             state = "shown" if self.shown_layers[layer] else "hidden"
             self.app.notify(f"{layer.capitalize()} {state}.", timeout=2)
-            self.post_message(self.SelectionChanged(self))
+            self._tell(self.SelectionChanged(self))
 
     def action_entity(self, step: int) -> None:
         if self.hl is None or self.cursor is None:
