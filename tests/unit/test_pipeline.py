@@ -379,3 +379,32 @@ def test_a_damaged_model_is_one_model_error(tmp_path):
         assert msg.startswith(f"cannot load spaCy pipeline {str(path)!r} (")
         assert "reinstall it" in msg and pipeline.INSTALL_HINT in msg
         assert str(path) not in pipeline._NLP_CACHE
+
+
+def test_workers_are_forked_with_the_loaded_pipeline(nlp, monkeypatch):
+    """Like spaCy's own n_process: no worker loads the model again (a load costs seconds)."""
+    import threading
+
+    if threading.active_count() != 1:
+        pytest.skip("another thread runs: the workers would be spawned")
+    articles = [load_text(f"Officials said the road {i} would reopen. \"It is safe,\" "
+                          f"Mayor Ana Ruiz said.") for i in range(6)]
+    serial = list(analyze_many(articles, nlp))
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("a worker loaded the model again")
+
+    import multiprocessing
+
+    methods: list[str | None] = []
+    real = multiprocessing.get_context
+
+    def get_context(method=None):
+        methods.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    monkeypatch.setattr(pipeline, "load_nlp", no_load)   # inherited by forked workers
+    parallel = list(analyze_many(articles, nlp, n_process=2))
+    assert methods == ["fork"]
+    assert parallel == serial

@@ -323,7 +323,7 @@ def analyze_many(
     limit = max(1000, min(chunk_chars, nlp.max_length - 1))
     if n_process > 1:
         yield from _analyze_parallel(list(articles), model, n_process, batch_size,
-                                     on_progress, limit)
+                                     on_progress, limit, nlp)
         return
 
     done = 0
@@ -374,7 +374,8 @@ _WORKER_NLP = None
 
 def _worker_init(model: str) -> None:
     global _WORKER_NLP
-    _WORKER_NLP = load_nlp(model)
+    if _WORKER_NLP is None:      # forked workers already have the parent's pipeline
+        _WORKER_NLP = load_nlp(model)
 
 
 def _worker_run(job: tuple[list[Article], int, int]) -> list[Analysis]:
@@ -383,20 +384,36 @@ def _worker_run(job: tuple[list[Article], int, int]) -> list[Analysis]:
 
 
 def _analyze_parallel(articles: list[Article], model: str, n_process: int, batch_size: int,
-                      on_progress, limit: int) -> Iterator[Analysis]:
-    import multiprocessing
+                      on_progress, limit: int, nlp=None) -> Iterator[Analysis]:
+    """Share the articles among ``n_process`` workers.
 
+    Where fork is available and this process runs no other thread, the workers are
+    forked with the loaded pipeline (as spaCy's own ``n_process`` does), so no worker
+    loads the model again; otherwise they are spawned and each loads it once.
+    """
+    import multiprocessing
+    import threading
+
+    global _WORKER_NLP
     total = len(articles)
     if total == 0:
         return
     size = max(1, min(batch_size, -(-total // (n_process * 4))))
     jobs = [(articles[i:i + size], batch_size, limit) for i in range(0, total, size)]
-    ctx = multiprocessing.get_context("spawn")
+    fork = ("fork" in multiprocessing.get_all_start_methods() and nlp is not None
+            and threading.active_count() == 1)
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
     done = 0
-    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model,)) as pool:
-        for results in pool.imap(_worker_run, jobs):
-            for r in results:
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, total)
-                yield r
+    if fork:
+        _WORKER_NLP = nlp
+    try:
+        with ctx.Pool(n_process, initializer=_worker_init, initargs=(model,)) as pool:
+            for results in pool.imap(_worker_run, jobs):
+                for r in results:
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(done, total)
+                    yield r
+    finally:
+        if fork:
+            _WORKER_NLP = None
