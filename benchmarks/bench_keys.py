@@ -137,8 +137,8 @@ def run(args) -> Report:
     report.add_table(table(["key", "big/small median", "big/small p95"], ratio_rows))
     report.note("min/median/p95/max: keypress to the first frame showing the key's whole outcome "
                 "(document, status line, top bar); first change: median time to the first frame "
-                "after the key (for j the cursor moves in that frame and the status line follows "
-                "a frame later)")
+                "after the key (equal to the median when the whole outcome is in the first "
+                "frame)")
 
     for (name, k), st in stats.items():
         what = f"key {k} on the {words[name]:,}-word document"
