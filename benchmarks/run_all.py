@@ -9,7 +9,7 @@ Each benchmark runs as its own process (so one cannot warm or pollute
 another): the ones in this directory write their results as JSON
 (``--json``); bench_analyze.py and bench_export.py print tables that are read
 back here. docs/performance.md is rewritten from these results, keeping its
-hand-written "Open findings" section (between the findings markers) as it is.
+hand-written "Findings" section (between the findings markers) as it is.
 Benchmarks never fail the build: the exit status is non-zero only when a
 benchmark itself crashed.
 """
@@ -194,7 +194,7 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
         "# Performance",
         "",
         "Measured by the benchmark suite in `benchmarks/`; this file is rewritten by",
-        "`benchmarks/run_all.py` (`make bench`) except the *Open findings* section. Every number is",
+        "`benchmarks/run_all.py` (`make bench`) except the *Findings* section. Every number is",
         "a ratio against a reference measured in the same run, interleaved with it, with",
         "min/median/max over several runs: the machine is shared and noisy, so absolute times",
         "move from run to run while the ratios hold better.",
@@ -212,7 +212,7 @@ def write_docs(reports: list[Report], mode: str, command: str, started: _dt.date
     for r in reports:
         for t in r.targets:
             lines.append(f"| {r.name} | {t.what} | {t.target} | {t.value} | {verdict(t)} |")
-    lines += ["", "## Open findings", "", FINDINGS_START, findings(), FINDINGS_END, ""]
+    lines += ["", "## Findings: misses, causes, fixes (before/after)", "", FINDINGS_START, findings(), FINDINGS_END, ""]
     for r in reports:
         lines += [f"## {r.title}", ""]
         if r.command:
