@@ -209,3 +209,17 @@ def test_clusters_extension_shapes(nlp):
         assert (s, e) in doc._.nr_clusters[cid].mentions
     merkel = [c for c in doc._.nr_clusters if c.name == "Angela Merkel"]
     assert len(merkel) == 1 and len(merkel[0].mentions) == 2
+
+
+def test_emoji_and_flags_are_never_entities_or_parts_of_them():
+    from newsreader.core.analysis import pipeline
+    from newsreader.core.ingest import load_text
+
+    article = load_text("The 🇺🇸 delegation met the 🇨🇳 team in Geneva. 🇫🇷 France said talks "
+                        "would continue.\n\nThe 🇸🇾 flag flew over Damascus. 👍🏽 Reuters "
+                        "reported it.")
+    entities = pipeline.analyze(article).entities
+    assert {e.text for e in entities} >= {"Geneva", "France", "Damascus", "Reuters"}
+    for e in entities:
+        assert any(ch.isalnum() for ch in e.text), e
+        assert article.text[e.start:e.end] == e.text

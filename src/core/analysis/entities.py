@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 from spacy.language import Language
 
@@ -144,14 +145,28 @@ class NewsEntities:
         return filter_spans(out)
 
 
+# emoji and other pictographs (a flag is two regional indicators, "So"), their modifiers,
+# joiners and variation selectors: never part of a name
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
+
+
+def _symbol(token) -> bool:
+    return all(unicodedata.category(ch) in _SYMBOL_CATEGORIES for ch in token.text)
+
+
 def _trim(span: Span) -> Span | None:
-    """Drop a trailing possessive token and surrounding punctuation."""
+    """Drop a trailing possessive token, surrounding punctuation and emoji.
+
+    The model sometimes tags an emoji (or half of a flag) as an entity; a span left
+    with nothing but such symbols is no entity at all.
+    """
     start, end = span.start, span.end
     doc = span.doc
     while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’", "'S", "’S")
-                           or doc[end - 1].is_punct and doc[end - 1].text not in (".",)):
+                           or doc[end - 1].is_punct and doc[end - 1].text not in (".",)
+                           or _symbol(doc[end - 1])):
         end -= 1
-    while start < end and doc[start].is_punct:
+    while start < end and (doc[start].is_punct or _symbol(doc[start])):
         start += 1
     if end <= start:
         return None

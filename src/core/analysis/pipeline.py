@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
 #: bump when the analysis output changes (the cache key includes it)
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 #: environment variable naming the spaCy pipeline
 ENV_MODEL = "NEWSREADER_MODEL"
 #: models tried in order when none is named
