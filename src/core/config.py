@@ -146,9 +146,9 @@ def load_config(path: Path | None, *,
     table = data.get("keymap", {})
     if not isinstance(table, dict):
         raise fail("keymap", None, "'keymap' must be a table: [keymap] followed by id = \"key\" lines")
-    if callable(binding_ids) and table:   # the ids cost an import: only when there is a keymap
-        binding_ids = binding_ids()
-    known = set(binding_ids) if binding_ids is not None and not callable(binding_ids) else None
+    if callable(binding_ids):   # the ids cost an import: only when there is a keymap
+        binding_ids = binding_ids() if table else None
+    known = set(binding_ids) if binding_ids is not None else None
     for binding_id, value in table.items():
         if known is not None and binding_id not in known:
             raise fail(binding_id, "keymap", f"unknown binding id {binding_id!r} in [keymap] "

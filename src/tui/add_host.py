@@ -33,10 +33,11 @@ import select
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+
+from .children import stop, watch_parent
 
 #: how often the reading thread checks whether it should give up
 POLL_S = 0.1
@@ -68,17 +69,10 @@ class AddOutcome:
 # --------------------------------------------------------------------------- child
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(1.0)
-
-
 def serve(db: str, parent: int, items: list[str]) -> int:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                       # stray prints must not corrupt the protocol
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
 
     def send(obj) -> None:
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
@@ -197,15 +191,8 @@ class AddRun:
     def stop(self) -> None:
         """Terminate the child at once (what it already added stays added)."""
         self._stopped = True
-        proc = self._proc
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(2)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(2)
+        if self._proc is not None:
+            stop(self._proc)
 
 
 if __name__ == "__main__":

@@ -25,10 +25,11 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 
 from newsreader.core.errors import ModelError, NewsreaderError
 from newsreader.core.models import Analysis, Article
+
+from .children import stop, watch_parent
 
 _HEADER = struct.Struct("!Q")
 
@@ -69,13 +70,6 @@ def _read(fd: int, cancelled=None):
     return pickle.loads(_read_exact(fd, size, cancelled))
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(1.0)
-
-
 def serve(model: str | None, parent: int, cache_dir: str | None = None) -> None:
     """The child's loop: read Articles from stdin, write results to stdout.
 
@@ -84,7 +78,7 @@ def serve(model: str | None, parent: int, cache_dir: str | None = None) -> None:
     """
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                       # stray prints must not corrupt the protocol
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
     model_error: str | None = None
     nlp = None
     pipeline = None
@@ -210,13 +204,7 @@ class AnalysisHost:
                 stream.close()
             except OSError:
                 pass
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(2)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(2)
+        stop(proc)
 
 
 if __name__ == "__main__":
