@@ -10,6 +10,7 @@ from textual.widgets import Footer, OptionList
 from newsreader.core.errors import NewsreaderError
 from newsreader.core.models import Article
 
+from ..compare import compare  # light: it imports rapidfuzz on first use
 from ..titles import article_title
 from ..keymap import COMPARE_BINDINGS, READER_BINDINGS
 from ..widgets.bars import Bar, Legend, StatusLine, TopBar, progress_bar
@@ -336,8 +337,6 @@ class CompareScreen(DocumentScreen):
                 pending.append(f"{tag}: analysing…")
         comparison = None
         if va.analysis is not None or vb.analysis is not None:
-            from ..compare import compare  # rapidfuzz: imported when first needed
-
             comparison = compare(va.analysis, va.labels, vb.analysis, vb.labels)
         self.query_one(ComparePanel).show(comparison, _title(self.a), _title(self.b),
                                           "; ".join(pending) or None)
